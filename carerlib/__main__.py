@@ -1,0 +1,5 @@
+import sys
+
+from carerlib.cli import main
+
+sys.exit(main())

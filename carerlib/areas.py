@@ -1,0 +1,121 @@
+"""Areas and their parents: LTLA, UTLA (county = sum of its districts), region, country,
+England and Wales, and user-defined groups from params. Counts aggregate; rates are recomputed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import pandas as pd
+
+from carerlib.errors import DataError
+from carerlib.validation import read_csv, require_columns
+
+LEVELS = ("ltla", "utla", "region", "country", "england_and_wales", "group")
+ENGLAND, WALES, ENGLAND_AND_WALES = "E92000001", "W92000004", "K04000001"
+
+
+def read_la_codes(path: str | Path) -> pd.DataFrame:
+    """Every LA code since 2011 with its region and country (Wales stands in as its own region).
+
+    Codes abolished since 2021 (e.g. the Cumbria districts) are kept: Census 2021 uses them.
+    """
+    path = Path(path)
+    frame = read_csv(path)
+    require_columns(frame, ["LADCD", "LADNM", "RGNCD", "RGNNM", "CTRYCD", "CTRYNM"], path)
+    current = frame.drop_duplicates("LADCD").copy()
+    no_region = current["RGNCD"] == ""
+    current.loc[no_region, "RGNCD"] = current.loc[no_region, "CTRYCD"]
+    current.loc[no_region, "RGNNM"] = current.loc[no_region, "CTRYNM"]
+    return current.rename(columns={
+        "LADCD": "ltla_code", "LADNM": "ltla_name", "RGNCD": "region_code",
+        "RGNNM": "region_name", "CTRYCD": "country_code", "CTRYNM": "country_name",
+    })[["ltla_code", "ltla_name", "region_code", "region_name", "country_code", "country_name"]]
+
+
+def hierarchy(ltla_utla: pd.DataFrame, la_codes: pd.DataFrame,
+              ltlas: Iterable[str] | None = None) -> pd.DataFrame:
+    """One row per LTLA with its UTLA, region and country (restricted to `ltlas` if given)."""
+    out = ltla_utla.merge(la_codes.drop(columns="ltla_name"), on="ltla_code", how="left",
+                          validate="one_to_one")
+    if out["region_code"].isna().any():
+        missing = out.loc[out["region_code"].isna(), "ltla_code"].iloc[0]
+        raise DataError("la-all-codes lookup", f"no region for area {missing}")
+    if ltlas is not None:
+        wanted = set(ltlas)
+        unknown = wanted - set(out["ltla_code"])
+        if unknown:
+            raise DataError("LTLA to UTLA lookup", f"unknown area code {sorted(unknown)[0]}")
+        out = out[out["ltla_code"].isin(wanted)]
+    return out.reset_index(drop=True)
+
+
+def membership(tree: pd.DataFrame, groups: Mapping[str, Mapping] | None = None
+               ) -> pd.DataFrame:
+    """Which LTLAs make up each area: columns member, area_code, area_name, level.
+
+    A unitary authority appears as both an LTLA and a UTLA with one code; aggregation uses each
+    (member, area_code) pair once.
+    """
+    parts = [
+        tree.assign(member=tree["ltla_code"], area_code=tree["ltla_code"],
+                    area_name=tree["ltla_name"], level="ltla"),
+        tree.assign(member=tree["ltla_code"], area_code=tree["utla_code"],
+                    area_name=tree["utla_name"], level="utla"),
+        tree.assign(member=tree["ltla_code"], area_code=tree["region_code"],
+                    area_name=tree["region_name"], level="region"),
+        tree.assign(member=tree["ltla_code"], area_code=tree["country_code"],
+                    area_name=tree["country_name"], level="country"),
+        tree.assign(member=tree["ltla_code"], area_code=ENGLAND_AND_WALES,
+                    area_name="England and Wales", level="england_and_wales"),
+    ]
+    known = set(tree["ltla_code"])
+    for code, group in (groups or {}).items():
+        members = list(group["members"])
+        unknown = [m for m in members if m not in known]
+        if unknown:
+            raise DataError("params groups", f"group {code}: unknown area code {unknown[0]}")
+        parts.append(pd.DataFrame({"member": members, "area_code": code,
+                                   "area_name": group["name"], "level": "group"}))
+    cols = ["member", "area_code", "area_name", "level"]
+    return pd.concat([p[cols] for p in parts], ignore_index=True)
+
+
+def areas_table(members: pd.DataFrame) -> pd.DataFrame:
+    """Every area once: code, name, level(s) and number of LTLAs in it."""
+    out = members.groupby(["area_code", "area_name"], as_index=False).agg(
+        levels=("level", lambda s: ",".join(sorted(set(s), key=LEVELS.index))),
+        districts=("member", "nunique"))
+    out["level"] = out["levels"].str.split(",").str[-1]  # the widest level a code plays
+    return out
+
+
+def aggregate(frame: pd.DataFrame, members: pd.DataFrame, values: list[str],
+              by: list[str]) -> pd.DataFrame:
+    """Sum `values` over each area's member LTLAs for every combination of `by` columns.
+
+    `frame` is keyed by LTLA `area_code`; the result has one row per area_code × `by`.
+    """
+    pairs = members.drop_duplicates(["member", "area_code"])
+    joined = frame.drop(columns=["area_name"], errors="ignore").rename(
+        columns={"area_code": "member"}).merge(pairs[["member", "area_code", "area_name"]],
+                                               on="member", how="inner")
+    out = joined.groupby(["area_code", "area_name", *by], as_index=False, sort=False)[values].sum()
+    return out
+
+
+def parents(tree: pd.DataFrame, area_code: str) -> list[tuple[str, str, str]]:
+    """(level, code, name) of an area's comparators: county, region, country, England and Wales."""
+    row = tree[(tree["ltla_code"] == area_code) | (tree["utla_code"] == area_code)]
+    if row.empty:
+        return [("england_and_wales", ENGLAND_AND_WALES, "England and Wales")]
+    row = row.iloc[0]
+    out = []
+    if row["utla_code"] != area_code and row["ltla_code"] == area_code:
+        out.append(("utla", row["utla_code"], row["utla_name"]))
+    out.append(("region", row["region_code"], row["region_name"]))
+    if row["country_code"] != row["region_code"]:
+        out.append(("country", row["country_code"], row["country_name"]))
+    out.append(("england_and_wales", ENGLAND_AND_WALES, "England and Wales"))
+    return out

@@ -1,0 +1,80 @@
+"""Plotly charts in one house style: colour-blind-safe palette, a title that states the finding,
+axis units, and a source line under every chart."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+#: Okabe-Ito palette (safe for the common colour-vision deficiencies).
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+FONT = "Arial, Helvetica, sans-serif"
+
+
+def house_style(fig: go.Figure, title: str, source: str, *, x_title: str = "",
+                y_title: str = "", height: int = 420) -> go.Figure:
+    """Apply the house layout: finding as title, units on axes, source line beneath."""
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
+        font={"family": FONT, "size": 13, "color": "#222"},
+        colorway=PALETTE,
+        template="simple_white",
+        height=height,
+        margin={"l": 70, "r": 30, "t": 70, "b": 110},
+        legend={"orientation": "h", "y": -0.22, "x": 0, "title": None},
+        xaxis_title=x_title,
+        yaxis_title=y_title,
+    )
+    fig.add_annotation(
+        text=f"Source: {source}", xref="paper", yref="paper", x=0, y=-0.38,
+        showarrow=False, xanchor="left", yanchor="top", font={"size": 11, "color": "#555"},
+        align="left",
+    )
+    return fig
+
+
+def bar(data: pd.DataFrame, x: str, y: str, *, title: str, source: str, x_title: str = "",
+        y_title: str = "", color: str | None = None, text_format: str = ",.0f",
+        orientation: str = "v") -> go.Figure:
+    """A bar chart (grouped by `color` when given) with values printed on the bars."""
+    fig = go.Figure()
+    groups = [(None, data)] if color is None else list(data.groupby(color, sort=False))
+    for i, (name, part) in enumerate(groups):
+        xs, ys = (part[x], part[y]) if orientation == "v" else (part[y], part[x])
+        fig.add_trace(go.Bar(
+            x=xs, y=ys, name=str(name) if name is not None else y, orientation=orientation,
+            marker_color=PALETTE[i % len(PALETTE)], texttemplate=f"%{{{'y' if orientation == 'v' else 'x'}:{text_format}}}",
+            textposition="outside", cliponaxis=False,
+        ))
+    fig.update_layout(barmode="group", showlegend=color is not None)
+    return house_style(fig, title, source, x_title=x_title, y_title=y_title)
+
+
+def line(data: pd.DataFrame, x: str, y: str, *, title: str, source: str, x_title: str = "",
+         y_title: str = "", color: str | None = None, markers: bool = True) -> go.Figure:
+    """A line chart, one line per `color` group."""
+    fig = go.Figure()
+    groups = [(y, data)] if color is None else list(data.groupby(color, sort=False))
+    for i, (name, part) in enumerate(groups):
+        fig.add_trace(go.Scatter(
+            x=part[x], y=part[y], name=str(name), mode="lines+markers" if markers else "lines",
+            line={"color": PALETTE[i % len(PALETTE)], "width": 2.5},
+        ))
+    fig.update_layout(showlegend=color is not None)
+    return house_style(fig, title, source, x_title=x_title, y_title=y_title)
+
+
+def interval_dots(data: pd.DataFrame, label: str, value: str, lower: str, upper: str, *,
+                  title: str, source: str, x_title: str = "", highlight: str | None = None
+                  ) -> go.Figure:
+    """Point estimates with confidence intervals (horizontal), one row per area."""
+    colours = [PALETTE[5] if row == highlight else PALETTE[0] for row in data[label]]
+    fig = go.Figure(go.Scatter(
+        x=data[value], y=data[label], mode="markers", marker={"size": 11, "color": colours},
+        error_x={"type": "data", "symmetric": False, "array": data[upper] - data[value],
+                 "arrayminus": data[value] - data[lower], "color": "#555"},
+        hovertemplate="%{y}: %{x:.2%}<extra></extra>",
+    ))
+    fig.update_xaxes(tickformat=".1%")
+    fig.update_yaxes(autorange="reversed")
+    return house_style(fig, title, source, x_title=x_title, height=120 + 45 * len(data))

@@ -1,0 +1,79 @@
+"""Command line: `carerlib data fetch`, `carerlib pack CODE`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from carerlib.errors import CarerlibError
+
+
+def _fetch(args: argparse.Namespace) -> int:
+    from carerlib.fetch import fetch
+
+    mirror = args.mirror or os.environ.get("CARERLIB_DATA_MIRROR")
+    report = fetch(dest=args.dest, mirror=mirror, base_url=args.base_url,
+                   keys=args.datasets or None)
+    print(report.summary())
+    return 0
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from carerlib.fetch import verify
+
+    bad = verify(args.dest)
+    for path in bad:
+        print(f"{path}: SHA-256 does not match the manifest (fetch it again)")
+    print("cache verified" if not bad else f"{len(bad)} file(s) changed")
+    return 1 if bad else 0
+
+
+def _pack(args: argparse.Namespace) -> int:
+    from carerlib.runner import build_pack
+
+    result = build_pack(args.area, params_file=args.params, out_root=args.out,
+                        self_contained=args.self_contained)
+    print(f"{args.area}: wrote {result.html}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="carerlib", description=__doc__)
+    sub = top.add_subparsers(dest="command", required=True)
+
+    data = sub.add_parser("data", help="fetch or check official data").add_subparsers(
+        dest="data_command", required=True)
+    fetch = data.add_parser("fetch", help="download official files into data/cache/")
+    fetch.add_argument("--mirror", help="copy from this local folder instead of downloading "
+                                        "(default: $CARERLIB_DATA_MIRROR)")
+    fetch.add_argument("--dest", type=Path, help="cache folder (default data/cache)")
+    fetch.add_argument("--base-url", help="download address prefix (default in params)")
+    fetch.add_argument("datasets", nargs="*", help="dataset keys (default: all)")
+    fetch.set_defaults(func=_fetch)
+    verify = data.add_parser("verify", help="check cached files against their SHA-256")
+    verify.add_argument("--dest", type=Path)
+    verify.set_defaults(func=_verify)
+
+    pack = sub.add_parser("pack", help="build one area's evidence pack")
+    pack.add_argument("area", help="area code, e.g. E06000033")
+    pack.add_argument("--params", type=Path, help="extra params YAML merged over the defaults")
+    pack.add_argument("--out", type=Path, help="packs folder (default outputs/packs)")
+    pack.add_argument("--self-contained", action="store_true",
+                      help="embed plotly.js in the HTML (single-file pack)")
+    pack.set_defaults(func=_pack)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except CarerlibError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,112 @@
+"""Find official data files: in the fetched cache or a local mirror, with their provenance.
+
+The registry of datasets (path, title, vintage, download archive) lives in
+`params/data_sources.yaml`; nothing about file locations is hard-coded elsewhere.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from carerlib import paths
+from carerlib.errors import CarerlibError, ParamsError
+
+MANIFEST = "MANIFEST.json"
+
+
+@dataclass(frozen=True)
+class Dataset:
+    key: str
+    path: str
+    title: str
+    vintage: str
+    archive: str | None = None
+    member: str | None = None
+
+
+@dataclass(frozen=True)
+class Registry:
+    attribution: str
+    download_base: str
+    datasets: dict[str, Dataset]
+
+
+@lru_cache(maxsize=4)
+def registry(path: Path | None = None) -> Registry:
+    """Load and check the dataset registry."""
+    path = path or paths.PARAMS_DIR / "data_sources.yaml"
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    for key in ("attribution", "download_base", "datasets"):
+        if key not in raw:
+            raise ParamsError(path, key, "missing")
+    datasets = {}
+    for key, entry in raw["datasets"].items():
+        for field in ("path", "title", "vintage"):
+            if not entry or field not in entry:
+                raise ParamsError(path, f"datasets.{key}.{field}", "missing")
+        if bool(entry.get("archive")) != bool(entry.get("member")):
+            raise ParamsError(path, f"datasets.{key}", "give both archive and member, or neither")
+        datasets[key] = Dataset(key=key, **{f: entry.get(f) for f in
+                                            ("path", "title", "vintage", "archive", "member")})
+    return Registry(raw["attribution"], raw["download_base"].rstrip("/"), datasets)
+
+
+class DataStore:
+    """A folder laid out like the official-data mirror (the cache or a mirror)."""
+
+    def __init__(self, root: str | Path, kind: str = "mirror") -> None:
+        self.root = Path(root)
+        self.kind = kind
+        self.registry = registry()
+
+    @classmethod
+    def default(cls) -> DataStore | None:
+        """The fetched cache if it holds data, else CARERLIB_DATA_MIRROR, else None (sample only)."""
+        cache = paths.cache_dir()
+        if (cache / MANIFEST).exists():
+            return cls(cache, "cache")
+        mirror = paths.mirror_dir()
+        if mirror is not None:
+            if not mirror.is_dir():
+                raise CarerlibError(f"CARERLIB_DATA_MIRROR={mirror}: folder not found")
+            return cls(mirror, "mirror")
+        return None
+
+    def dataset(self, key: str) -> Dataset:
+        try:
+            return self.registry.datasets[key]
+        except KeyError:
+            raise CarerlibError(f"unknown dataset '{key}' (see params/data_sources.yaml)") from None
+
+    def path(self, key: str) -> Path:
+        return self.root / self.dataset(key).path
+
+    def has(self, key: str) -> bool:
+        return self.path(key).is_file()
+
+    def checksums(self) -> dict[str, str]:
+        """SHA-256 per file recorded when the cache was fetched (empty for a mirror)."""
+        manifest = self.root / MANIFEST
+        if not manifest.exists():
+            return {}
+        return {k: v["sha256"] for k, v in json.loads(manifest.read_text())["files"].items()}
+
+    def provenance(self, keys: list[str] | None = None) -> list[dict[str, str]]:
+        """One row per dataset used: title, vintage, file, where it came from."""
+        keys = keys or [k for k in self.registry.datasets if self.has(k)]
+        sums = self.checksums()
+        return [
+            {
+                "dataset": self.dataset(k).title,
+                "vintage": self.dataset(k).vintage,
+                "file": self.dataset(k).path,
+                "read from": f"{self.kind} ({self.root})",
+                "sha256": sums.get(self.dataset(k).path, ""),
+            }
+            for k in keys
+        ]

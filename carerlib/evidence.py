@@ -1,0 +1,323 @@
+"""Assemble the evidence for one area's pack: every number, its source, its vintage and its
+assumptions, as report Sections the notebook shows. No calculation happens in the notebook.
+
+With official data (cache or mirror) the pack is built from Census tables; without it, from the
+embedded sample, and the pack says which sections need official data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import pandas as pd
+
+from carerlib import __version__, bands, charts, narrative, needs
+from carerlib.areas import ENGLAND, ENGLAND_AND_WALES
+from carerlib.census import DENOMINATOR
+from carerlib.datastore import DataStore, registry
+from carerlib.errors import CarerlibError
+from carerlib.official import OfficialData
+from carerlib.params import Params, load_params
+from carerlib.report import Chart, Section, Statement, Table, Text
+from carerlib.sample import Sample, load_sample
+from carerlib.stats import compare_to
+
+CENSUS_2021 = "ONS Census 2021, TS039 (usual residents aged 5+)"
+CENSUS_2011 = "ONS Census 2011, QS301EW (all usual residents)"
+
+
+@dataclass
+class Evidence:
+    area_code: str
+    area_name: str
+    mode: str  # "official" or "sample"
+    params: Params
+    sections: list[Section] = field(default_factory=list)
+    headlines: pd.DataFrame = field(default_factory=pd.DataFrame)
+    provenance: pd.DataFrame = field(default_factory=pd.DataFrame)
+    generated: str = field(default_factory=lambda: datetime.now(UTC).strftime("%d %B %Y %H:%M UTC"))
+    version: str = __version__
+
+    def section(self, key: str) -> Section:
+        for section in self.sections:
+            if section.key == key:
+                return section
+        raise KeyError(f"no section '{key}' (have {[s.key for s in self.sections]})")
+
+    @property
+    def vintages(self) -> list[str]:
+        if self.provenance.empty:
+            return []
+        return sorted(set(self.provenance["vintage"]))
+
+
+def build_evidence(area_code: str, params: Params | None = None,
+                   store: DataStore | None | str = "default",
+                   official: OfficialData | None = None) -> Evidence:
+    """Everything one area's pack shows. `store="default"` finds the cache or the mirror."""
+    params = params or load_params(area_code)
+    if official is None:
+        store = DataStore.default() if store == "default" else store
+        official = OfficialData(store) if store is not None and store.has("ts039_ltla") else None
+    if official is not None:
+        return _official_evidence(area_code, params, official)
+    sample = load_sample(area_code)
+    if sample is None:
+        raise CarerlibError(
+            f"{area_code}: no official data found and no embedded sample for this area; run "
+            "'carerlib data fetch' or set CARERLIB_DATA_MIRROR")
+    return _sample_evidence(area_code, params, sample)
+
+
+# ---------------------------------------------------------------- official data
+
+def _official_evidence(code: str, params: Params, data: OfficialData) -> Evidence:
+    name = data.area_name(code)
+    if name is None:
+        raise CarerlibError(f"{code}: unknown area code (not an LTLA, UTLA, region, country or "
+                            "group in the Census 2021 data)")
+    ev = Evidence(code, name, "official", params)
+    conf = params.confidence_level
+    totals_2021 = needs.carers_total(data.care_2021, conf)
+    fine = needs.carers_by_band(data.care_2021, "fine", conf)
+    broad_2021 = needs.carers_by_band(data.care_2021, "broad", conf)
+    mine = totals_2021[totals_2021["area_code"] == code].iloc[0]
+    comparators = _comparators(data, code)
+    comp = totals_2021.set_index("area_code").loc[[c for _, c, _ in comparators]]
+    england = comp.loc[ENGLAND] if ENGLAND in comp.index else comp.loc[ENGLAND_AND_WALES]
+    england_name = "England" if ENGLAND in comp.index else "England and Wales"
+    flag = str(compare_to(mine["prevalence_lower"], mine["prevalence_upper"],
+                          england["prevalence"]))
+
+    summary = Section("summary", "Summary")
+    summary.blocks.append(narrative.prevalence_statement(
+        name, int(mine["carers"]), mine["prevalence"], DENOMINATOR[2021], england_name,
+        england["prevalence"], flag, params.statements.prevalence_vs_england, CENSUS_2021))
+    my_broad = broad_2021[broad_2021["area_code"] == code]
+    heavy = float(my_broad.loc[my_broad["band"] == "50_plus", "share_of_carers"].iloc[0])
+    summary.blocks.append(narrative.threshold_statement(
+        f"{narrative.percent(heavy, 0)} of carers in {name} give 50 or more hours of care a week.",
+        heavy, params.statements.heavy_caring, CENSUS_2021))
+
+    # Who the carers are
+    who = Section("carers", "Who the carers are")
+    my_fine = fine[fine["area_code"] == code]
+    who.blocks.append(Chart(
+        charts.bar(my_fine, "band_label", "carers", title=(
+            f"{narrative.number(mine['carers'])} residents of {name} aged 5 and over give "
+            "unpaid care; most give under 20 hours a week"),
+            source=CENSUS_2021, y_title="Carers (people)", x_title="Hours of care a week"),
+        my_fine[["band_label", "carers", "share_of_carers", "prevalence"]].rename(
+            columns={"band_label": "hours of care"}),
+        CENSUS_2021, {"share_of_carers": "{:.1%}", "prevalence": "{:.2%}"}, "carers_by_band_2021",
+    ))
+    comp_rows = pd.concat([totals_2021[totals_2021["area_code"] == code],
+                           totals_2021[totals_2021["area_code"].isin(comp.index)]])
+    comp_rows["flag"] = compare_to(comp_rows["prevalence_lower"], comp_rows["prevalence_upper"],
+                                   england["prevalence"])
+    comp_rows.loc[comp_rows["area_code"].isin(comp.index), "flag"] = "comparator"
+    who.blocks.append(Chart(
+        charts.interval_dots(comp_rows, "area_name", "prevalence", "prevalence_lower",
+                             "prevalence_upper", highlight=name, source=CENSUS_2021,
+                             title=f"The share of residents caring in {name} is {flag} "
+                                   f"{'to' if flag == 'similar' else 'than'} {england_name}",
+                             x_title="Residents aged 5+ providing unpaid care (95% interval)"),
+        comp_rows[["area_name", "carers", "population", "prevalence", "prevalence_lower",
+                   "prevalence_upper", "flag"]],
+        CENSUS_2021, {"prevalence": "{:.2%}", "prevalence_lower": "{:.2%}",
+                      "prevalence_upper": "{:.2%}"}, "prevalence_comparison_2021"))
+
+    # Change since 2011 (on the 2011 bands)
+    broad_2011 = needs.carers_by_band(data.care_2011, "broad", conf)
+    if code in set(broad_2011["area_code"]):
+        both = pd.concat([broad_2011[broad_2011["area_code"] == code], my_broad])
+        who.blocks.append(Table(
+            f"Carers in {name} by hours of care, 2011 and 2021 (2011 bands)",
+            both[["year", "band_label", "carers", "share_of_carers", "prevalence",
+                  "denominator"]].rename(columns={"band_label": "hours of care"}),
+            f"{CENSUS_2011}; {CENSUS_2021}",
+            {"year": "{}", "share_of_carers": "{:.1%}", "prevalence": "{:.2%}"},
+            "carers_2011_2021"))
+        who.blocks.append(Text(
+            "Prevalence in 2011 is over all residents and in 2021 over residents aged 5 and "
+            "over. The 2021 question was worded differently and ONS advises that part of the "
+            "fall in carers since 2011 reflects the wording, not less caring.", "note"))
+
+    # Reach of services
+    reach = _reach_section(name, params, census_carers=int(both[both["year"] == 2011][
+        "carers"].sum()) if code in set(broad_2011["area_code"]) else None,
+        census_label="Census 2011")
+    if reach.blocks and isinstance(reach.blocks[0], Statement):
+        summary.blocks.append(reach.blocks[0])
+
+    # Economic value
+    value = _value_section(name, params, broad_2011[broad_2011["area_code"] == code],
+                           my_broad)
+    summary.blocks.append(value.blocks[0])
+
+    methods = _methods_section(params, data.provenance())
+    ev.sections = [summary, who, reach, value, methods]
+    ev.provenance = data.provenance()
+    return ev
+
+
+def _comparators(data: OfficialData, code: str) -> list[tuple[str, str, str]]:
+    from carerlib.areas import parents
+
+    return parents(data.tree, code)
+
+
+def _reach_section(name: str, params: Params, census_carers: int | None,
+                   census_label: str) -> Section:
+    section = Section("reach", "Reach of support")
+    known = params.area.known_carers if params.area else []
+    if not known:
+        section.blocks.append(Text(
+            f"No figures for carers known to services in {name} are in its params file "
+            "(params/areas/CODE.yaml, area.known_carers), so reach cannot be shown.", "missing"))
+        return section
+    if census_carers is None:
+        section.blocks.append(Text("Reach needs the census count of carers, which is missing.",
+                                   "missing"))
+        return section
+    rows = pd.DataFrame([{"measure": k.measure, "period": k.period, "known carers": k.count,
+                          "share of census carers": k.count / census_carers, "source": k.source}
+                         for k in known])
+    best = rows.loc[rows["share of census carers"].idxmax()]
+    section.blocks.append(narrative.threshold_statement(
+        f"Services know at most {narrative.number(best['known carers'])} carers "
+        f"({best['measure'].lower()}, {best['period']}): "
+        f"{narrative.percent(best['share of census carers'])} of the "
+        f"{narrative.number(census_carers)} carers counted by the {census_label}.",
+        best["share of census carers"], params.statements.reach,
+        f"{best['source']}; {census_label}"))
+    section.blocks.append(Table(
+        f"Carers known to services against the {census_label} count ({census_carers:,})",
+        rows, f"area params; {census_label}", {"share of census carers": "{:.1%}"},
+        "reach"))
+    return section
+
+
+def _value_section(name: str, params: Params, *band_frames: pd.DataFrame) -> Section:
+    section = Section("value", "Economic value of unpaid care")
+    voc = params.value_of_care
+    hours = voc.hours_per_band.as_dict()
+    frames = [f for f in band_frames if not f.empty]
+    values = pd.concat([needs.economic_value(f, hours, voc.cost_per_hour.value) for f in frames])
+    latest = values.iloc[0] if len(values) == 1 else values.sort_values("year").iloc[0]
+    section.blocks.append(Statement(
+        f"Unpaid care in {name} would cost about {narrative.money(latest['value_per_year'])} a "
+        f"year ({narrative.money(latest['value_per_week'])} a week) to replace, on "
+        f"{int(latest['year'])} census counts at £{voc.cost_per_hour.value:,.2f} an hour "
+        f"({voc.cost_per_hour.price_year} prices).",
+        "Carers' contribution dwarfs spending on carer support: modest investment that keeps "
+        "carers caring protects a very large amount of care.",
+        f"{voc.cost_per_hour.source}; hours per band: {voc.hours_per_band.source}"))
+    section.blocks.append(Table(
+        "Replacement value of unpaid care by census year",
+        values[["year", "hours_per_week", "cost_per_hour", "value_per_week", "value_per_year"]],
+        f"Census counts × assumed hours (≤19 h: {hours['up_to_19']:g}, 20–49 h: "
+        f"{hours['20_to_49']:g}, 50+ h: {hours['50_plus']:g}) × £{voc.cost_per_hour.value:g} "
+        f"an hour ({voc.cost_per_hour.price_year} prices)",
+        {"year": "{}", "hours_per_week": "{:,.0f}", "cost_per_hour": "£{:,.2f}",
+         "value_per_week": "£{:,.0f}", "value_per_year": "£{:,.0f}"}, "economic_value"))
+    return section
+
+
+def _assumptions(params: Params) -> pd.DataFrame:
+    voc, dep = params.value_of_care, params.dependency
+    rows = [
+        ("Replacement cost of care per hour", f"£{voc.cost_per_hour.value:,.2f} "
+         f"({voc.cost_per_hour.price_year} prices)", voc.cost_per_hour.source),
+        ("Hours a week per band (≤19 / 20–49 / 50+)",
+         " / ".join(f"{v:g}" for v in voc.hours_per_band.as_dict().values()),
+         voc.hours_per_band.source),
+        ("Potential support ratio ages", f"{dep.working_ages[0]}–{dep.working_ages[1]} per "
+         f"person {dep.older_age}+", dep.source),
+        ("Confidence level for intervals", f"{params.confidence_level:.0%} (Wilson score)",
+         "OHID Fingertips convention"),
+    ]
+    return pd.DataFrame(rows, columns=["assumption", "value", "source"])
+
+
+def _methods_section(params: Params, provenance: pd.DataFrame) -> Section:
+    section = Section("methods", "Methods, sources and caveats")
+    if not provenance.empty:
+        section.blocks.append(Table("Data sources and vintages", provenance[
+            ["dataset", "vintage", "file", "sha256"]], "params/data_sources.yaml",
+            name="sources"))
+    section.blocks.append(Table("Assumptions", _assumptions(params), "params/defaults.yaml "
+                                "and the area's params file", name="assumptions"))
+    section.blocks.append(Text(
+        "Hours bands: Census 2021 publishes five bands with two subtotals (19 hours or less; "
+        "20 to 49 hours); totals here add the broad bands only, never a subtotal and its parts."))
+    section.blocks.append(Text(registry().attribution))
+    return section
+
+
+# ---------------------------------------------------------------- embedded sample
+
+NEEDS_OFFICIAL = (
+    "This pack was built from the embedded sample (figures printed in the local strategy), not "
+    "from official data. Prevalence against England with intervals, change since 2011 on a "
+    "like-for-like basis, dependency ratios, projections and economic value need the official "
+    "Census tables: run 'carerlib data fetch' (or set CARERLIB_DATA_MIRROR) and rebuild.")
+
+
+def _sample_evidence(code: str, params: Params, sample: Sample) -> Evidence:
+    ev = Evidence(code, sample.area.name, "sample", params)
+    source = sample.document
+    summary = Section("summary", "Summary")
+    summary.blocks.append(Text(NEEDS_OFFICIAL, "missing"))
+    who = Section("carers", "Who the carers are")
+    c2011 = sample.census_year(2011)
+    rows = pd.DataFrame([{"census": c.year, "carers": c.carers, "as printed in": c.source}
+                         for c in sorted(sample.census, key=lambda c: c.year)])
+    if len(rows) >= 2:
+        first, last = rows.iloc[0], rows.iloc[-1]
+        change = last["carers"] / first["carers"] - 1
+        who.blocks.append(Text(
+            f"{sample.area.name} had {last['carers']:,} carers in {last['census']} against "
+            f"{first['carers']:,} in {first['census']}, a change of {change:+.1%}."))
+    who.blocks.append(Table("Carers counted by the census (as printed)", rows, source,
+                            {"census": "{}"}, "carers_by_census"))
+    if c2011 and c2011.band_shares:
+        shares = pd.DataFrame({"hours of care": [bands.band_label(k) for k in c2011.band_shares],
+                               "share of carers": list(c2011.band_shares.values())})
+        heavy = c2011.band_shares.get("50_plus", 0.0)
+        summary.blocks.append(narrative.threshold_statement(
+            f"{heavy:.0%} of carers in {sample.area.name} gave 50 or more hours of care a week "
+            "in 2011.", heavy, params.statements.heavy_caring, f"{source}, {c2011.source}"))
+        who.blocks.append(Chart(
+            charts.bar(shares, "hours of care", "share of carers", text_format=".0%",
+                       title=f"Most carers in {sample.area.name} gave under 20 hours a week "
+                             "(2011)", source=f"{source}, {c2011.source}",
+                       y_title="Share of carers", x_title="Hours of care a week"),
+            shares, f"{source}, {c2011.source}", {"share of carers": "{:.0%}"},
+            "carers_by_band_2011"))
+    reach = _reach_section(sample.area.name, params, c2011.carers if c2011 else None,
+                           "Census 2011")
+    if reach.blocks and isinstance(reach.blocks[0], Statement):
+        summary.blocks.append(reach.blocks[0])
+    outcomes = Section("outcomes", "Carers' views of support")
+    if sample.survey:
+        s = sample.survey
+        outcomes.blocks.append(Table(
+            f"{s.name}: {s.respondents} respondents",
+            pd.DataFrame([{"measure": r.measure, "share": r.share, "note": r.note}
+                          for r in s.results]), f"{source}, {s.source}", {"share": "{:.0%}"},
+            "carer_survey"))
+    if sample.budget:
+        b = sample.budget
+        outcomes.blocks.append(Table(
+            f"Budget reductions: {b.service}",
+            pd.DataFrame([{"period": r.period, "reduction": r.reduction} for r in b.reductions]),
+            f"{source}, {b.source}", {"reduction": "{:.2%}"}, "budget"))
+    missing = Section("official", "Sections that need official data")
+    missing.blocks.append(Text(NEEDS_OFFICIAL, "missing"))
+    ev.sections = [summary, who, reach, outcomes, missing,
+                   _methods_section(params, pd.DataFrame())]
+    ev.provenance = pd.DataFrame([{"dataset": sample.document, "vintage": "January 2013",
+                                   "file": f"data/sample/{code}.yaml", "sha256": ""}])
+    return ev

@@ -1,0 +1,146 @@
+"""Building blocks of an evidence pack and how they are shown in a notebook.
+
+carerlib computes a pack as a list of `Section`s holding text, tables and charts; the notebook only
+calls `show(section)`. Tables are escaped HTML; charts carry their numbers as a table on demand.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+
+import pandas as pd
+import plotly.graph_objects as go
+
+
+@dataclass
+class Text:
+    """A paragraph of plain text (escaped when shown)."""
+    text: str
+    kind: str = "p"  # p | note | missing
+
+
+@dataclass
+class Statement:
+    """A figure with what it means for commissioning (the Southend §5.4 two-column layout)."""
+    figure: str
+    meaning: str
+    source: str
+
+
+@dataclass
+class Table:
+    title: str
+    data: pd.DataFrame
+    source: str
+    formats: dict[str, str] = field(default_factory=dict)  # column -> format spec, e.g. "{:.1%}"
+    name: str = ""  # file stem when tables are exported
+
+
+@dataclass
+class Chart:
+    figure: go.Figure
+    data: pd.DataFrame
+    source: str
+    formats: dict[str, str] = field(default_factory=dict)
+    name: str = ""
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    blocks: list = field(default_factory=list)
+
+    def tables(self) -> list[Table]:
+        return [b for b in self.blocks if isinstance(b, Table)]
+
+    def charts(self) -> list[Chart]:
+        return [b for b in self.blocks if isinstance(b, Chart)]
+
+
+def format_frame(data: pd.DataFrame, formats: dict[str, str]) -> pd.DataFrame:
+    """Format numbers for people: thousands separators, percentages, pounds."""
+    out = data.copy()
+    for column in out.columns:
+        spec = formats.get(column)
+        if spec is None and pd.api.types.is_integer_dtype(out[column]):
+            spec = "{:,}"
+        elif spec is None and pd.api.types.is_float_dtype(out[column]):
+            spec = "{:,.2f}"
+        if spec:
+            out[column] = out[column].map(lambda v, s=spec: "" if pd.isna(v) else s.format(v))
+    return out.astype(str)
+
+
+def table_html(data: pd.DataFrame, formats: dict[str, str] | None = None,
+               caption: str = "") -> str:
+    """An accessible HTML table; every cell and header is HTML-escaped."""
+    shown = format_frame(data, formats or {})
+    body = shown.to_html(index=False, escape=True, border=0, classes="carerlib-table")
+    if caption:
+        body = body.replace(">", f"><caption>{html.escape(caption)}</caption>", 1)
+    return body
+
+
+def block_html(block) -> str:
+    """HTML for one block (used by the notebook display and by tests)."""
+    if isinstance(block, Text):
+        css = {"p": "", "note": "carerlib-note", "missing": "carerlib-missing"}[block.kind]
+        return f'<p class="{css}">{html.escape(block.text)}</p>'
+    if isinstance(block, Statement):
+        return (
+            '<table class="carerlib-statement"><tr><th scope="col">What the figures say</th>'
+            '<th scope="col">What this means for commissioning</th></tr>'
+            f"<tr><td>{html.escape(block.figure)}</td><td>{html.escape(block.meaning)}</td></tr>"
+            f'</table><p class="carerlib-source">Source: {html.escape(block.source)}</p>'
+        )
+    if isinstance(block, Table):
+        return (f"<h4>{html.escape(block.title)}</h4>" + table_html(block.data, block.formats)
+                + f'<p class="carerlib-source">Source: {html.escape(block.source)}</p>')
+    if isinstance(block, Chart):
+        plot = block.figure.to_html(include_plotlyjs=False, full_html=False,
+                                    config={"displaylogo": False, "responsive": True})
+        return (
+            f'<div class="carerlib-chart">{plot}</div>'
+            "<details><summary>Show the numbers behind this chart</summary>"
+            + table_html(block.data, block.formats) + "</details>"
+        )
+    raise TypeError(f"cannot show {type(block).__name__}")
+
+
+def show(section: Section, level: int = 2) -> None:
+    """Display a section in a notebook: heading, then each block (charts interactive in Lab)."""
+    from IPython.display import HTML, Markdown, display
+
+    display(Markdown(f"{'#' * level} {section.title}"))
+    for block in section.blocks:
+        if isinstance(block, Chart):
+            display({
+                "application/vnd.plotly.v1+json": block.figure.to_plotly_json(),
+                "text/html": block_html(block),
+                "text/plain": block.figure.layout.title.text or "chart",
+            }, raw=True)
+        else:
+            display(HTML(block_html(block)))
+
+
+def title_html(title: str, area_name: str, area_code: str, lines: list[str]) -> str:
+    """The pack's title block (area, vintages, date) followed by the contents-list marker."""
+    items = "".join(f"<p>{html.escape(line)}</p>" for line in lines)
+    return (f'<div class="carerlib-title"><h1>{html.escape(title)}: {html.escape(area_name)}'
+            f"</h1><p><strong>Area code:</strong> {html.escape(area_code)}</p>{items}</div>"
+            "<!-- carerlib:toc -->")
+
+
+def show_title(evidence) -> None:
+    """Display the title block of an Evidence object."""
+    from IPython.display import HTML, display
+
+    mode = ("official data" if evidence.mode == "official"
+            else "embedded sample (figures printed in the local strategy)")
+    lines = [f"Built from: {mode}",
+             "Data vintages: " + ("; ".join(evidence.vintages) or "see Methods"),
+             f"Generated {evidence.generated} by carerlib {evidence.version}"]
+    display(HTML(title_html(evidence.params.pack.title, evidence.area_name,
+                            evidence.area_code, lines)))

@@ -1,0 +1,127 @@
+"""Build evidence packs: run the parameterised notebook with papermill, export HTML with nbconvert
+(code hidden, no CDN), and swap the finished pack into outputs/ atomically.
+
+A pack folder holds the executed notebook and index.html. plotly.js is written once to
+outputs/packs/assets/ and referenced relatively, or embedded with `self_contained=True`.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+import papermill as pm
+from nbconvert import HTMLExporter
+
+from carerlib import atomic, paths
+from carerlib.errors import CarerlibError
+from carerlib.params import load_params
+
+TEMPLATES = Path(__file__).parent / "templates"
+PLOTLY_ASSET = "plotly.min.js"
+_PLACEHOLDER = "<!-- carerlib:plotly -->"
+_H2 = re.compile(r'<h2 id="([^"]+)"[^>]*>(.*?)(?:<a class="anchor-link".*?</a>)?</h2>', re.S)
+
+
+@dataclass
+class PackResult:
+    area_code: str
+    folder: Path
+    html: Path
+
+
+def packs_dir() -> Path:
+    return paths.OUTPUTS_DIR / "packs"
+
+
+def plotly_js() -> str:
+    """The plotly.js bundled with the plotly package (no network needed)."""
+    from plotly.offline import get_plotlyjs
+
+    return get_plotlyjs()
+
+
+def write_plotly_asset(root: Path) -> Path:
+    """Write plotly.min.js into `root/assets/` once (rewritten only if plotly changed)."""
+    target = root / "assets" / PLOTLY_ASSET
+    script = plotly_js()
+    if not target.exists() or target.read_text(encoding="utf-8") != script:
+        atomic.write_text(target, script)
+    return target
+
+
+def add_table_of_contents(body: str) -> str:
+    """Insert a contents list of the pack's sections after the title block."""
+    entries = [(anchor, re.sub(r"<[^>]+>", "", text).strip()) for anchor, text in _H2.findall(body)]
+    if not entries:
+        return body
+    items = "".join(f'<li><a href="#{anchor}">{text}</a></li>' for anchor, text in entries)
+    toc = f'<nav class="carerlib-toc" aria-label="Contents"><h3>Contents</h3><ol>{items}</ol></nav>'
+    marker = "<!-- carerlib:toc -->"
+    return body.replace(marker, toc, 1) if marker in body else body
+
+
+def export_html(notebook: nbformat.NotebookNode, title: str, self_contained: bool,
+                asset_href: str = f"../assets/{PLOTLY_ASSET}") -> str:
+    """nbconvert HTML with inputs and prompts hidden, a contents list and plotly.js wired in."""
+    exporter = HTMLExporter(
+        template_name="carerlib_pack", extra_template_basedirs=[str(TEMPLATES)],
+        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+    )
+    notebook.metadata["title"] = title
+    body, _ = exporter.from_notebook_node(notebook)
+    if self_contained:
+        script = f"<script>{plotly_js()}</script>"
+    else:
+        script = f'<script src="{html.escape(asset_href)}"></script>'
+    body = body.replace(_PLACEHOLDER, script, 1)
+    return add_table_of_contents(body)
+
+
+def build_pack(
+    area_code: str,
+    params_file: str | Path | None = None,
+    out_root: str | Path | None = None,
+    self_contained: bool = False,
+    notebook: str | Path | None = None,
+) -> PackResult:
+    """Execute the evidence-pack notebook for one area and export it; returns where it went.
+
+    Parameters are validated before anything runs; a failure leaves any earlier pack in place.
+    """
+    params = load_params(area_code, params_file)
+    root = Path(out_root) if out_root else packs_dir()
+    root.mkdir(parents=True, exist_ok=True)
+    source = Path(notebook) if notebook else paths.NOTEBOOKS_DIR / params.pack.notebook
+    staging = Path(tempfile.mkdtemp(dir=root, prefix=f".{area_code}."))
+    try:
+        executed = staging / f"{area_code}.ipynb"
+        try:
+            pm.execute_notebook(
+                str(source), str(executed),
+                parameters={"area_code": area_code,
+                            "params_file": str(params_file) if params_file else None},
+                kernel_name=params.pack.kernel, progress_bar=False,
+                execution_timeout=params.pack.cell_timeout_seconds, cwd=str(source.parent),
+            )
+        except pm.PapermillExecutionError as exc:
+            raise CarerlibError(
+                f"{area_code}: notebook {source.name} failed in cell {exc.exec_count}: "
+                f"{exc.ename}: {exc.evalue}") from None
+        nb = nbformat.read(executed, as_version=4)
+        title = f"{params.pack.title}: {area_code}"
+        page = export_html(nb, title, self_contained)
+        atomic.write_text(staging / "index.html", page)
+        if not self_contained:
+            write_plotly_asset(root)
+        final = root / area_code
+        atomic.replace_dir(staging, final)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    return PackResult(area_code, final, final / "index.html")

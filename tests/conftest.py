@@ -1,0 +1,56 @@
+"""Shared fixtures. Official data is read from ../shared/data (or CARERLIB_DATA_MIRROR); tests
+that need it are skipped with a reason when it is absent. A user's own data cache is never used."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+_MIRROR = os.environ.get("CARERLIB_DATA_MIRROR") or str(ROOT.parent / "shared" / "data")
+MIRROR = Path(_MIRROR) if Path(_MIRROR).is_absolute() else (ROOT / _MIRROR).resolve()
+
+# Point the cache at an empty folder so results never depend on what a developer fetched.
+os.environ["CARERLIB_CACHE"] = tempfile.mkdtemp(prefix="carerlib-test-cache-")
+os.environ["CARERLIB_DATA_MIRROR"] = str(MIRROR)
+
+TS039_HEADER = (
+    "date,geography,geography code,"
+    "Provision of unpaid care: Total: All usual residents aged 5 and over,"
+    "Provision of unpaid care: Provides no unpaid care,"
+    "Provision of unpaid care: Provides 19 hours or less unpaid care a week,"
+    "Provision of unpaid care: Provides 9 hours or less unpaid care a week,"
+    "Provision of unpaid care: Provides 10 to 19 hours unpaid care a week,"
+    "Provision of unpaid care: Provides 20 to 49 hours unpaid care a week,"
+    "Provision of unpaid care: Provides 20 to 34 hours unpaid care a week,"
+    "Provision of unpaid care: Provides 35 to 49 hours unpaid care a week,"
+    "Provision of unpaid care: Provides 50 or more hours unpaid care a week"
+)
+# Southend-on-Sea's published TS039 row (MANIFEST) and a made-up, internally consistent second row.
+TS039_ROWS = [
+    "2021,Southend-on-Sea,E06000033,170444,155425,7405,5320,2085,3046,1390,1656,4568",
+    "2021,Testshire,E06000099,1000,900,60,40,20,25,10,15,15",
+]
+
+
+def ts039_text(rows: list[str] | None = None, header: str = TS039_HEADER) -> str:
+    return "\n".join([header, *(TS039_ROWS if rows is None else rows)]) + "\n"
+
+
+@pytest.fixture(scope="session")
+def mirror() -> Path:
+    if not (MIRROR / "census2021" / "census2021-ts039-ltla.csv").is_file():
+        pytest.skip(f"official data mirror not found at {MIRROR}")
+    return MIRROR
+
+
+@pytest.fixture(scope="session")
+def official(mirror):
+    from carerlib.datastore import DataStore
+    from carerlib.official import OfficialData
+
+    return OfficialData(DataStore(mirror), groups={
+        "X00000001": {"name": "Mid Essex", "members": ["E07000067", "E07000070", "E07000074"]}})
