@@ -1,0 +1,219 @@
+"""Carer-reported outcomes from the Adult Social Care Outcomes Framework (ASCOF).
+
+The source is the Oflog extract of ASCOF measures for the 152 councils with adult social care
+duties (counties, unitary authorities, metropolitan districts and London boroughs). Carer
+measures come from the Survey of Adult Carers in England, run every other year, so they exist
+only for survey years (2016-17, 2018-19 and 2021-22 in the current file).
+
+District councils have no social care duty and never appear: their carers are counted in the
+county's figures.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from carerlib.errors import DataError
+
+
+class CarerMeasure(NamedTuple):
+    """What an ASCOF carer measure is and which direction is better."""
+
+    ascof: str
+    label: str
+    higher_is_better: bool
+
+
+#: Carer measures in the file, keyed by the file's ``Measure`` text.
+CARER_MEASURES: dict[str, CarerMeasure] = {
+    "Outcome, ASC Carer Quality of Life": CarerMeasure(
+        "1D", "Carer-reported quality of life (score out of 12)", True
+    ),
+    "Outcome, Ease of finding information about support : carers": CarerMeasure(
+        "3D part 2", "Carers who find it easy to find information about support (%)", True
+    ),
+}
+
+ASCOF_COLUMNS = [
+    "financial_year",
+    "area_code",
+    "area_name",
+    "council_type",
+    "region",
+    "measure",
+    "code",
+    "value",
+    "published_median",
+    "higher_is_better",
+]
+OUTCOME_COLUMNS = [
+    "area_code",
+    "area_name",
+    "financial_year",
+    "ascof",
+    "measure",
+    "label",
+    "value",
+    "england_median",
+    "region",
+    "region_median",
+    "rank",
+    "n_ranked",
+    "higher_is_better",
+    "note",
+]
+
+_RAW_COLUMNS = {
+    "Financial year": "financial_year",
+    "Local authority code": "area_code",
+    "Local authority name": "area_name",
+    "Entity_Name": "council_type",
+    "Region": "region",
+    "Measure": "measure",
+    "Code": "code",
+    "Value": "value",
+    "MEDIAN": "published_median",
+}
+_FINANCIAL_YEAR = re.compile(r"^\d{4}-\d{2}$")
+
+
+class OutcomesResult(NamedTuple):
+    """A carer outcomes table plus plain-English notes (e.g. why it is empty)."""
+
+    table: pd.DataFrame
+    notes: list[str]
+
+
+def read_ascof_outcomes(path: str | Path) -> pd.DataFrame:
+    """Read the Oflog ASCOF extract (long layout) into a tidy frame.
+
+    Keeps council-level raw values (``Grouping == "LA_Raw"``; the current file holds nothing
+    else). Columns: ``financial_year`` (e.g. ``"2021-22"``), ``area_code``, ``area_name``,
+    ``council_type``, ``region``, ``measure``, ``code`` (the file's own code, e.g. ``ASC1``, not
+    the ASCOF number), ``value`` (NaN where not published), ``published_median`` and
+    ``higher_is_better`` (from ``rank_order``: ``desc``/``DESC`` means higher is better; NaN
+    where the file gives no order).
+    """
+    source = str(path)
+    try:
+        raw = pd.read_csv(path, dtype="str", keep_default_na=False, na_values=[""])
+    except pd.errors.EmptyDataError as exc:
+        raise DataError(source, "file is empty") from exc
+    for column in [*_RAW_COLUMNS, "Grouping", "rank_order"]:
+        if column not in raw.columns:
+            raise DataError(source, "required column missing", column=column)
+    if raw.empty:
+        raise DataError(source, "file has a header but no rows")
+    raw.index = raw.index + 2  # file row numbers
+    if (raw["Grouping"] == "LA_Raw").any():
+        raw = raw[raw["Grouping"] == "LA_Raw"]
+
+    tidy = raw.rename(columns=_RAW_COLUMNS)
+    for column in ("value", "published_median"):
+        numbers = pd.to_numeric(tidy[column], errors="coerce")
+        bad = (numbers.isna() & tidy[column].notna()) | (numbers < 0)
+        if bad.any():
+            row = int(bad.idxmax())
+            cell = tidy.at[row, column]
+            raise DataError(source, f"not a valid value: {cell!r}", row=row, column=column)
+        tidy[column] = numbers.astype("float64")
+    bad_year = ~tidy["financial_year"].fillna("").str.strip().str.match(_FINANCIAL_YEAR)
+    if bad_year.any():
+        row = int(bad_year.idxmax())
+        raise DataError(
+            source,
+            f"financial year {tidy.at[row, 'financial_year']!r} is not like '2021-22'",
+            row=row,
+            column="Financial year",
+        )
+    for column in ("financial_year", "area_code", "area_name", "measure", "region"):
+        tidy[column] = tidy[column].str.strip()
+    duplicated = tidy.duplicated(["financial_year", "area_code", "measure"])
+    if duplicated.any():
+        row = int(duplicated.idxmax())
+        raise DataError(source, "duplicate council, year and measure", row=row)
+
+    order = tidy["rank_order"].str.strip().str.lower()
+    tidy["higher_is_better"] = order.map({"desc": True, "asc": False}).astype("boolean")
+    tidy = tidy.sort_values(["measure", "financial_year", "area_code"], ignore_index=True)
+    tidy.attrs["source"] = source
+    return tidy[ASCOF_COLUMNS]
+
+
+def carer_outcomes(frame: pd.DataFrame, area_code: str) -> OutcomesResult:
+    """Carer outcomes for one council, with England and regional comparators.
+
+    One row per carer measure and survey year: ``value``; ``england_median`` (median of all
+    councils with a value that year); ``region_median`` (median, not mean, of the councils in the
+    area's region); ``rank`` among councils with a value (1 = best; higher is better for both
+    carer measures; ties share the best rank) and ``n_ranked``. A council not in the file (e.g. a
+    district, which has no social care duty) gives an empty table and a note.
+
+    Output columns: ``area_code, area_name, financial_year, ascof, measure, label, value,
+    england_median, region, region_median, rank, n_ranked, higher_is_better, note``.
+    """
+    missing = [c for c in ASCOF_COLUMNS if c not in frame.columns]
+    if missing:
+        raise DataError("ASCOF frame", "required column missing", column=missing[0])
+    carers = frame[frame["measure"].isin(list(CARER_MEASURES))].copy()
+    if carers.empty:
+        return OutcomesResult(_empty(), ["the ASCOF file holds no carer measures"])
+
+    known = carers["measure"].map({k: v.higher_is_better for k, v in CARER_MEASURES.items()})
+    stated = carers.groupby(["measure", "financial_year"])["higher_is_better"].transform("first")
+    higher = stated.fillna(known).astype(bool)
+    by_year = carers.groupby(["measure", "financial_year"])["value"]
+    by_region = carers.groupby(["measure", "financial_year", "region"])["value"]
+    carers["england_median"] = by_year.transform("median")
+    carers["n_ranked"] = by_year.transform("count").astype("int64")
+    carers["region_median"] = by_region.transform("median")
+    best_high = by_year.rank(ascending=False, method="min")
+    best_low = by_year.rank(ascending=True, method="min")
+    carers["rank"] = pd.array(np.where(higher, best_high, best_low), dtype="Float64").astype(
+        "Int64"
+    )
+    carers["higher_is_better"] = higher
+    carers["ascof"] = carers["measure"].map({k: v.ascof for k, v in CARER_MEASURES.items()})
+    carers["label"] = carers["measure"].map({k: v.label for k, v in CARER_MEASURES.items()})
+    carers["note"] = np.where(
+        carers["value"].isna(), "no value published for this council this year", ""
+    )
+
+    code = str(area_code).strip()
+    table = carers[carers["area_code"] == code]
+    if table.empty:
+        in_file = (frame["area_code"] == code).any()
+        why = (
+            f"{code} has no carer outcome rows in the ASCOF file"
+            if in_file
+            else f"{code} is not in the ASCOF file: only the 152 councils with adult social care "
+            "duties (counties, unitary authorities, metropolitan districts, London boroughs) "
+            "report ASCOF measures; a district's carers are in its county's figures"
+        )
+        return OutcomesResult(_empty(), [why])
+
+    notes = []
+    expected = carers[["measure", "financial_year"]].drop_duplicates()
+    present = table[["measure", "financial_year"]].drop_duplicates()
+    gaps = expected.merge(present, how="left", indicator=True).query("_merge == 'left_only'")
+    notes += [
+        f"no row for {code} in {year} ({CARER_MEASURES[measure].ascof}); council codes change "
+        "when authorities are reorganised"
+        for measure, year in gaps[["measure", "financial_year"]].itertuples(index=False)
+    ]
+    unpublished = table[table["value"].isna()]
+    notes += [
+        f"no value published for {code} in {year} ({CARER_MEASURES[measure].ascof})"
+        for measure, year in unpublished[["measure", "financial_year"]].itertuples(index=False)
+    ]
+    table = table.sort_values(["ascof", "financial_year"], ignore_index=True)
+    return OutcomesResult(table[OUTCOME_COLUMNS], notes)
+
+
+def _empty() -> pd.DataFrame:
+    return pd.DataFrame({column: pd.Series(dtype="object") for column in OUTCOME_COLUMNS})

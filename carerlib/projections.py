@@ -1,0 +1,523 @@
+"""Population projection readers and projections of the number of unpaid carers.
+
+Population frames use the package's tidy layout: one row per area, year and single year of age,
+with columns ``area_code``, ``area_name``, ``year``, ``age`` and ``population``. The oldest age in
+a frame is an open group recorded at its lower bound (``90`` means "90 and over").
+
+Two ways of projecting carers are offered:
+
+* :func:`project_carers` - indirect standardisation. National carer rates by age are applied to
+  the area's population to give an *expected* number of carers; the area's own level is kept by
+  the ratio of observed to expected carers in the census year, and that ratio is applied to the
+  expected numbers in later years. Only the age structure moves.
+* :func:`project_carers_poppi` - the POPPI/PANSI approach: national rates by age times the
+  projected population, with no local adjustment.
+
+Both assume that carer rates by age stay at their census level. Neither ever fills in ages a
+projection does not contain: a projection that starts at 60 yields carers aged 60 and over only,
+and says so in the ``ages`` column and in the notes.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from carerlib.errors import DataError
+
+POPULATION_COLUMNS = ["area_code", "area_name", "year", "age", "population"]
+RATE_COLUMNS = ["band", "min_age", "max_age", "sex", "carers", "population", "rate"]
+PROJECTION_COLUMNS = [
+    "area_code",
+    "year",
+    "band",
+    "ages",
+    "expected",
+    "ratio",
+    "projected",
+    "method",
+    "vintage",
+]
+
+#: Band key for every carer whatever the hours of care. Hours bands use the keys of
+#: :mod:`carerlib.bands` (``up_to_19``, ``20_to_49``, ``50_plus``, ``up_to_9`` ...).
+ALL_HOURS = "all_carers"
+
+VINTAGE_SNPP2022 = "ONS 2022-based subnational projections (migration category variant)"
+VINTAGE_SNPP2016 = "ONS 2016-based subnational projections"
+
+METHOD_INDIRECT = "indirect standardisation"
+METHOD_INDIRECT_ALL_HOURS = "indirect standardisation (all-hours rates by age)"
+METHOD_POPPI = "national rates by age (POPPI-style, no local adjustment)"
+
+_YEAR_COLUMN = re.compile(r"^\d{4}$")
+_ALL_AGES = "all ages"
+
+
+class ProjectionResult(NamedTuple):
+    """A projection table plus plain-English notes (missing areas, partial age coverage)."""
+
+    table: pd.DataFrame
+    notes: list[str]
+
+
+# --------------------------------------------------------------------------------------------
+# Readers
+# --------------------------------------------------------------------------------------------
+
+
+def read_snpp2022(path: str | Path, *, tolerance: float = 0.5) -> pd.DataFrame:
+    """Read the ONS 2022-based projections (wide years, text ``AGE_GROUP``) into tidy form.
+
+    The "All ages" rows are used only as a check: the single ages (with "90 and over") must add
+    up to them within ``tolerance`` people in every area and year, else :class:`DataError`.
+    """
+    return _read_wide_projection(
+        path, name_column="AREA_NAME", vintage=VINTAGE_SNPP2022, tolerance=tolerance
+    )
+
+
+def read_snpp2016(path: str | Path) -> pd.DataFrame:
+    """Read the ONS 2016-based projections for ages 60 to 90 (90 = 90 and over) into tidy form.
+
+    The file has no area names, so ``area_name`` holds the area code. Area codes are 2016 codes:
+    councils merged since (for example Dorset, Suffolk or Buckinghamshire districts) do not match
+    2021 codes. Ages start at 60, see :func:`age_coverage`.
+    """
+    return _read_wide_projection(path, name_column=None, vintage=VINTAGE_SNPP2016, tolerance=0.5)
+
+
+def age_coverage(frame: pd.DataFrame) -> tuple[int, int]:
+    """Return ``(min_age, max_age)`` of a tidy population frame; ``max_age`` is open-ended."""
+    _require_columns(frame, ["age"], "population frame")
+    if frame.empty:
+        raise DataError("population frame", "no rows")
+    return int(frame["age"].min()), int(frame["age"].max())
+
+
+def read_national_care_rates(path: str | Path) -> pd.DataFrame:
+    """Read national Census 2021 counts of carers by age band and sex into carer rates.
+
+    Returns columns ``band`` (hours band key, ``"all_carers"`` when the file only says whether a
+    person provides care), ``min_age``, ``max_age`` (``<NA>`` for the open top band), ``sex``
+    (``female``, ``male`` and ``persons``), ``carers``, ``population`` and ``rate``. The persons
+    rate is recomputed from the summed counts, never averaged. The under-5 band is dropped: the
+    census asked about caring only of people aged 5 and over, so its count is a structural zero.
+    """
+    source = str(path)
+    raw = _read_csv(path, dtype={"care": "str", "age": "str", "sex": "str"})
+    _require_columns(raw, ["care", "age", "sex", "n", "total_population"], source)
+    for column in ("n", "total_population"):
+        raw[column] = _numeric(raw, column, source)
+
+    bounds = raw["age"].map({label: _parse_age_band(label) for label in raw["age"].unique()})
+    if bounds.isna().any():
+        row = bounds.isna().idxmax()
+        problem = f"age band {raw.at[row, 'age']!r} not recognised"
+        raise DataError(source, problem, row=int(row), column="age")
+    raw["min_age"] = [b[0] for b in bounds]
+    raw["max_age"] = pd.array([b[1] for b in bounds], dtype="Int64")
+    raw["sex"] = raw["sex"].str.strip().str.lower()
+    raw["band"] = raw["care"].map({label: _care_band(label) for label in raw["care"].unique()})
+    if raw["band"].isna().any():
+        row = raw["band"].isna().idxmax()
+        problem = f"care category {raw.at[row, 'care']!r} not recognised"
+        raise DataError(source, problem, row=int(row), column="care")
+    over = raw["n"] > raw["total_population"]
+    if over.any():
+        raise DataError(
+            source, "count exceeds total population", row=int(over.idxmax()), column="n"
+        )
+
+    # Providers plus non-providers must make up the population of each age band and sex.
+    if {"none", ALL_HOURS} <= set(raw["band"]):
+        check = raw[raw["band"].isin(["none", ALL_HOURS])].groupby(["min_age", "sex"], sort=False)
+        gap = (check["n"].sum() - check["total_population"].first()).abs()
+        if (gap > 0.5).any():
+            min_age, sex = gap[gap > 0.5].index[0]
+            raise DataError(
+                source,
+                f"carers plus non-carers differ from the population for {sex} aged {min_age}+",
+            )
+
+    carers = raw[(raw["band"] != "none") & (raw["min_age"] >= 5)]
+    keys = ["band", "min_age", "max_age"]
+    by_sex = carers.groupby([*keys, "sex"], as_index=False, dropna=False).agg(
+        carers=("n", "sum"), population=("total_population", "sum")
+    )
+    persons = by_sex.groupby(keys, as_index=False, dropna=False)[["carers", "population"]].sum()
+    persons["sex"] = "persons"
+    rates = pd.concat([by_sex, persons], ignore_index=True)
+    rates["rate"] = rates["carers"] / rates["population"]
+    rates = rates.sort_values(["band", "sex", "min_age"], ignore_index=True)
+    rates.attrs["source"] = source
+    return rates[RATE_COLUMNS]
+
+
+# --------------------------------------------------------------------------------------------
+# Projections
+# --------------------------------------------------------------------------------------------
+
+
+def expected_carers(population: pd.DataFrame, rates: pd.DataFrame) -> pd.DataFrame:
+    """Expected carers: national persons rates by age band applied to single-year population.
+
+    Returns ``area_code, year, band, min_age, expected`` (one row per area, year and hours band of
+    the rates). ``min_age`` is the youngest age counted: ages below the youngest rate band (5) are
+    left out, and so are ages a population frame does not contain.
+    """
+    _check_population(population, "population frame")
+    persons = _persons_rates(rates)
+    mins = np.sort(persons["min_age"].unique())
+    tops = persons.drop_duplicates("min_age").set_index("min_age")["max_age"]
+    ages = population["age"].to_numpy()
+    index = np.searchsorted(mins, ages, side="right") - 1
+    band_min = np.where(index >= 0, mins[np.clip(index, 0, None)], -1)
+    band_max = tops.reindex(band_min).to_numpy(dtype="float64", na_value=np.inf)
+    inside = (index >= 0) & (ages <= band_max)
+
+    keyed = population.loc[inside, ["area_code", "year", "age", "population"]].assign(
+        rate_min_age=band_min[inside]
+    )
+    merged = keyed.merge(
+        persons[["band", "min_age", "rate"]].rename(columns={"min_age": "rate_min_age"}),
+        on="rate_min_age",
+        how="inner",
+    )
+    merged["expected"] = merged["rate"] * merged["population"]
+    return merged.groupby(["area_code", "year", "band"], as_index=False).agg(
+        min_age=("age", "min"), expected=("expected", "sum")
+    )
+
+
+def project_carers(
+    observed: pd.DataFrame,
+    base_population: pd.DataFrame,
+    projection: pd.DataFrame,
+    rates: pd.DataFrame,
+    *,
+    vintage: str | None = None,
+) -> ProjectionResult:
+    """Project carers by indirect standardisation, per area and hours band.
+
+    ``observed`` has ``area_code, band, carers`` (census carers aged 5+, one row per hours band);
+    ``base_population`` is the census-year population by single year of age (one year only);
+    ``projection`` is a tidy projection frame; ``rates`` comes from
+    :func:`read_national_care_rates`. For each area and band::
+
+        ratio     = observed carers / expected carers in the census year (all ages 5+)
+        projected = ratio x expected carers in the projection year
+
+    A band with its own national rates uses them; any other band uses the all-hours rates, which
+    holds the area's mix of hours at its census level (``expected`` is then the all-hours
+    figure). If the projection lacks younger ages only the ages it covers are projected (``ages``
+    says e.g. ``"60+"``), using the area's all-age ratio. Areas missing from the base population
+    or the projection get a note, not an error.
+
+    Output columns: ``area_code, year, band, ages, expected, ratio, projected, method, vintage``.
+    """
+    _require_columns(observed, ["area_code", "band", "carers"], "observed carers")
+    carers = _numeric(observed, "carers", "observed carers")
+    observed = observed.assign(carers=carers, area_code=observed["area_code"].astype("str"))
+    repeated = observed.duplicated(["area_code", "band"])
+    if repeated.any():
+        row = repeated.idxmax()
+        raise DataError("observed carers", "area and band repeated", row=_row_label(row))
+    _check_population(base_population, "base-year population")
+    _check_population(projection, "projection")
+    if base_population["year"].nunique() > 1:
+        raise DataError("base-year population", "holds more than one year; pass the census year")
+    vintage = vintage or projection.attrs.get("vintage", "unspecified projection")
+    persons = _persons_rates(rates)
+    rate_bands = set(persons["band"])
+    youngest_rate_age = int(persons["min_age"].min())
+
+    base_min = base_population.groupby("area_code")["age"].min()
+    too_old = base_min[base_min > youngest_rate_age]
+    if not too_old.empty:
+        raise DataError(
+            "base-year population",
+            f"starts at age {int(too_old.iloc[0])} for {too_old.index[0]}; "
+            f"observed carers are aged {youngest_rate_age}+",
+            column="age",
+        )
+
+    observed = observed.assign(
+        rate_band=observed["band"].where(observed["band"].isin(rate_bands), ALL_HOURS)
+    )
+    notes: list[str] = []
+    no_rates = observed[~observed["rate_band"].isin(rate_bands)]
+    for band in no_rates["band"].unique():
+        notes.append(f"no national rates for band {band!r} or for all hours: band not projected")
+    observed = observed[observed["rate_band"].isin(rate_bands)]
+
+    base = expected_carers(base_population, persons).rename(columns={"band": "rate_band"})
+    with_base = observed.merge(
+        base[["area_code", "rate_band", "expected"]], on=["area_code", "rate_band"], how="left"
+    )
+    areas = pd.Index(observed["area_code"].unique())
+    notes += [f"no base-year population for {code}" for code in areas.difference(base["area_code"])]
+    zero = with_base["expected"].le(0)
+    notes += [
+        f"no expected carers in the base year for {c}" for c in with_base.loc[zero, "area_code"]
+    ]
+    with_base = with_base[with_base["expected"].gt(0)]
+    with_base = with_base.assign(ratio=with_base["carers"] / with_base["expected"])
+
+    projected = expected_carers(projection, persons).rename(columns={"band": "rate_band"})
+    notes += [
+        f"no projection data for {code}" for code in areas.difference(projection["area_code"])
+    ]
+    table = with_base[["area_code", "band", "rate_band", "ratio"]].merge(
+        projected, on=["area_code", "rate_band"], how="inner"
+    )
+    table["projected"] = table["ratio"] * table["expected"]
+    table["ages"] = table["min_age"].astype(int).astype(str) + "+"
+    table["method"] = np.where(
+        table["band"] == table["rate_band"], METHOD_INDIRECT, METHOD_INDIRECT_ALL_HOURS
+    )
+    table["vintage"] = vintage
+    notes += _partial_coverage_notes(table, youngest_rate_age, local_ratio=True)
+    return ProjectionResult(_finish(table), notes)
+
+
+def project_carers_poppi(
+    projection: pd.DataFrame,
+    rates: pd.DataFrame,
+    *,
+    vintage: str | None = None,
+) -> ProjectionResult:
+    """Project carers POPPI-style: national rates by age x projected population, no local ratio.
+
+    Same output columns as :func:`project_carers`; ``ratio`` is 1 and ``projected`` equals
+    ``expected``. One row per area, year and hours band of the rates.
+    """
+    _check_population(projection, "projection")
+    persons = _persons_rates(rates)
+    table = expected_carers(projection, persons)
+    table["ratio"] = 1.0
+    table["projected"] = table["expected"]
+    table["ages"] = table["min_age"].astype(int).astype(str) + "+"
+    table["method"] = METHOD_POPPI
+    table["vintage"] = vintage or projection.attrs.get("vintage", "unspecified projection")
+    return ProjectionResult(
+        _finish(table),
+        _partial_coverage_notes(table, int(persons["min_age"].min()), local_ratio=False),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Helpers
+# --------------------------------------------------------------------------------------------
+
+
+def _read_csv(path: str | Path, **kwargs: object) -> pd.DataFrame:
+    try:
+        frame = pd.read_csv(path, **kwargs)  # type: ignore[arg-type]
+    except pd.errors.EmptyDataError as exc:
+        raise DataError(path, "file is empty") from exc
+    if frame.empty:
+        raise DataError(path, "file has a header but no rows")
+    frame.index = frame.index + 2  # index = row number in the file (the header is row 1)
+    return frame
+
+
+def _require_columns(frame: pd.DataFrame, columns: list[str], source: str) -> None:
+    for column in columns:
+        if column not in frame.columns:
+            raise DataError(source, "required column missing", column=column)
+
+
+def _numeric(frame: pd.DataFrame, column: str, source: str) -> pd.Series:
+    """Column as floats; non-numeric, missing or negative cells raise DataError.
+
+    The error names the row by its index label (readers index rows by file row number).
+    """
+    values = pd.to_numeric(frame[column], errors="coerce")
+    bad = values.isna() | (values < 0)
+    if bad.any():
+        row = bad.idxmax()
+        cell = frame.at[row, column]
+        problem = "negative value" if values.loc[row] < 0 else f"not a number: {cell!r}"
+        raise DataError(source, problem, row=_row_label(row), column=column)
+    return values.astype("float64")
+
+
+def _row_label(row: object) -> int | str:
+    return int(row) if isinstance(row, int | np.integer) else str(row)
+
+
+def _check_population(frame: pd.DataFrame, source: str) -> None:
+    _require_columns(frame, ["area_code", "year", "age", "population"], source)
+    if frame.empty:
+        raise DataError(source, "no rows")
+    _numeric(frame, "population", source)
+
+
+def _persons_rates(rates: pd.DataFrame) -> pd.DataFrame:
+    _require_columns(rates, ["band", "min_age", "max_age", "sex", "rate"], "care rates")
+    persons = rates[rates["sex"] == "persons"]
+    if persons.empty:
+        raise DataError("care rates", "no persons rates", column="sex")
+    _numeric(persons, "rate", "care rates")
+    return persons
+
+
+def _parse_age_band(label: str) -> tuple[int, int | None] | None:
+    """Census band label to ``(min_age, max_age)``; ``max_age`` None for "and over"."""
+    text = str(label).strip().lower()
+    if m := re.fullmatch(r"aged (\d+) years? and under", text):
+        return 0, int(m.group(1))
+    if m := re.fullmatch(r"aged under (\d+) years?", text):
+        return 0, int(m.group(1)) - 1
+    if m := re.fullmatch(r"aged (\d+) to (\d+) years?", text):
+        return int(m.group(1)), int(m.group(2))
+    if m := re.fullmatch(r"aged (\d+) years? and over", text):
+        return int(m.group(1)), None
+    if m := re.fullmatch(r"aged (\d+) years?", text):
+        return int(m.group(1)), int(m.group(1))
+    return None
+
+
+def _care_band(category: str) -> str | None:
+    """Map a census care category to an hours band key ("none" for non-carers)."""
+    text = str(category).strip().lower()
+    if "no unpaid care" in text:
+        return "none"
+    if text in {"provides unpaid care", "provides unpaid care: total"}:
+        return ALL_HOURS
+    if m := re.search(r"(\d+) hours or less", text):
+        return f"up_to_{m.group(1)}"
+    if m := re.search(r"(\d+) to (\d+) hours", text):
+        return f"{m.group(1)}_to_{m.group(2)}"
+    if m := re.search(r"(\d+) or more hours", text):
+        return f"{m.group(1)}_plus"
+    return None
+
+
+def _read_wide_projection(
+    path: str | Path, *, name_column: str | None, vintage: str, tolerance: float
+) -> pd.DataFrame:
+    """Shared reader for ONS projection files with one column per year."""
+    source = str(path)
+    raw = _read_csv(path, dtype={"AREA_CODE": "str", "AREA_NAME": "str", "AGE_GROUP": "str"})
+    required = ["AREA_CODE", "AGE_GROUP"] + ([name_column] if name_column else [])
+    _require_columns(raw, required, source)
+    if "COMPONENT" in raw.columns:
+        raw = raw[raw["COMPONENT"].str.strip().str.lower() == "population"]
+    if "SEX" in raw.columns:
+        raw = raw[raw["SEX"].str.strip().str.lower().isin(["persons", "all"])]
+    if raw.empty:
+        raise DataError(source, "no persons population rows")
+    years = [c for c in raw.columns if _YEAR_COLUMN.match(str(c))]
+    if not years:
+        raise DataError(source, "no year columns (e.g. '2022') found")
+
+    labels = raw["AGE_GROUP"].fillna("").str.strip()
+    parts = labels.str.extract(r"^(\d+)\s*(and over|\+)?$", flags=re.IGNORECASE)
+    is_total = labels.str.lower() == _ALL_AGES
+    unknown = parts[0].isna() & ~is_total
+    if unknown.any():
+        row = unknown.idxmax()
+        raise DataError(
+            source,
+            f"age group {raw.at[row, 'AGE_GROUP']!r} not recognised",
+            row=int(row),
+            column="AGE_GROUP",
+        )
+    parsed_age = pd.to_numeric(parts[0]).astype("Int64")
+    is_open = parts[1].notna()
+    if "age" in raw.columns:  # the 2016-based file repeats the age in its own column
+        stated = pd.to_numeric(raw["age"], errors="coerce").astype("Int64")
+        differs = parsed_age.notna() & (stated != parsed_age).fillna(True)
+        if differs.any():
+            raise DataError(
+                source, "'age' disagrees with AGE_GROUP", row=int(differs.idxmax()), column="age"
+            )
+    raw["age"] = parsed_age
+    for column in years:
+        raw[column] = _numeric(raw, column, source)
+
+    raw["area_code"] = raw["AREA_CODE"].str.strip()
+    raw["area_name"] = raw[name_column].str.strip() if name_column else raw["area_code"]
+    totals = raw[raw["age"].isna()]
+    ages = raw[raw["age"].notna()]
+
+    _check_open_top(ages, is_open, source)
+    duplicated = ages.duplicated(["area_code", "age"])
+    if duplicated.any():
+        row = duplicated.idxmax()
+        raise DataError(source, "duplicate area and age", row=int(row), column="AGE_GROUP")
+
+    if not totals.empty:
+        summed = ages.groupby("area_code")[years].sum()
+        stated = totals.groupby("area_code")[years].sum()
+        gap = (summed.reindex(stated.index) - stated).abs()
+        bad = gap > tolerance
+        if bad.to_numpy().any():
+            area, year = bad.stack().pipe(lambda s: s[s]).index[0]
+            raise DataError(
+                source,
+                f"ages add to {summed.loc[area, year]:,.3f} but 'All ages' is "
+                f"{stated.loc[area, year]:,.3f} for {area} in {year}",
+                column=str(year),
+            )
+
+    tidy = ages.melt(
+        id_vars=["area_code", "area_name", "age"],
+        value_vars=years,
+        var_name="year",
+        value_name="population",
+    )
+    tidy["year"] = tidy["year"].astype(int)
+    tidy["age"] = tidy["age"].astype(int)
+    tidy["population"] = tidy["population"].astype("float64")
+    tidy = tidy.sort_values(["area_code", "year", "age"], ignore_index=True)[POPULATION_COLUMNS]
+    low, high = age_coverage(tidy)
+    tidy.attrs.update(source=source, vintage=vintage, age_coverage=(low, high))
+    return tidy
+
+
+def _check_open_top(ages: pd.DataFrame, is_open: pd.Series, source: str) -> None:
+    """An "and over" group, if any, must be the oldest age of its area."""
+    open_rows = ages[is_open.reindex(ages.index).to_numpy()]
+    if open_rows.empty:
+        return
+    top = ages.groupby("area_code")["age"].max()
+    wrong = open_rows[open_rows["age"].to_numpy() != top.reindex(open_rows["area_code"]).to_numpy()]
+    if not wrong.empty:
+        raise DataError(
+            source,
+            "an 'and over' age group is not the oldest age",
+            row=int(wrong.index[0]),
+            column="AGE_GROUP",
+        )
+
+
+def _partial_coverage_notes(
+    table: pd.DataFrame, youngest_rate_age: int, *, local_ratio: bool
+) -> list[str]:
+    """One note per age coverage short of the rates' youngest age, listing the areas."""
+    partial = table.loc[table["min_age"] > youngest_rate_age, ["ages", "area_code"]]
+    grouped = partial.drop_duplicates().groupby("ages")["area_code"]
+    how = ", using each area's all-age (5+) ratio" if local_ratio else ""
+    notes = []
+    for ages, codes in grouped:
+        listed = ", ".join(codes.head(5)) + (
+            f" and {len(codes) - 5} more" if len(codes) > 5 else ""
+        )
+        notes.append(
+            f"the projection covers ages {ages} only ({listed}): only carers aged {ages} are "
+            f"projected{how}; younger carers are not projected"
+        )
+    return notes
+
+
+def _finish(table: pd.DataFrame) -> pd.DataFrame:
+    table = table.sort_values(["area_code", "band", "year"], ignore_index=True)
+    table["year"] = table["year"].astype(int)
+    return table[PROJECTION_COLUMNS]
