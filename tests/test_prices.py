@@ -1,0 +1,119 @@
+"""Tests for carerlib.prices: uplift between price years and validated figures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+from carerlib.breaks import load_breaks_params
+from carerlib.errors import ParamsError
+from carerlib.prices import (
+    CostFigure,
+    PositiveFigure,
+    PriceIndex,
+    PriceYearError,
+    ProportionFigure,
+    uplift,
+    uplift_costs,
+)
+
+INDEX = PriceIndex(
+    name="test index",
+    source="test",
+    values={"2010/11": 100.0, "2012/13": 104.0, "2019/20": 125.0},
+)
+
+
+def test_uplift_by_hand():
+    # £4,254 in 2010/11 prices x 125 / 100 = £5,317.50 in 2019/20 prices
+    assert uplift(4254, "2010/11", "2019/20", INDEX) == pytest.approx(5317.5)
+    # £2,500 in 2012/13 prices x 100 / 104 = £2,403.85 in 2010/11 prices
+    assert uplift(2500, "2012/13", "2010/11", INDEX) == pytest.approx(2403.846153846154)
+    assert uplift(2500, "2012/13", "2012/13", INDEX) == 2500
+
+
+def test_uplift_arrays():
+    out = uplift(np.array([100.0, 200.0]), "2010/11", "2012/13", INDEX)
+    assert list(out) == pytest.approx([104.0, 208.0])
+
+
+def test_year_not_in_table_is_a_clear_error():
+    with pytest.raises(PriceYearError) as caught:
+        uplift(100, "2010/11", "2030/31", INDEX)
+    message = str(caught.value)
+    assert "2030/31" in message and "2010/11, 2012/13, 2019/20" in message
+    assert isinstance(caught.value, ParamsError)
+    assert caught.value.key == "price_index.values.2030/31"
+
+
+def test_whole_number_years_become_text():
+    index = PriceIndex(name="calendar", source="test", values={2011: 100, 2021: 120})
+    assert set(index.values) == {"2011", "2021"}
+    assert uplift(50, 2011, "2021", index) == pytest.approx(60)
+    figure = CostFigure(value=10, source="test", price_year=2011)
+    assert figure.price_year == "2011"
+
+
+@given(
+    amount=st.floats(min_value=0, max_value=1e9),
+    years=st.lists(st.sampled_from(["2010/11", "2012/13", "2019/20"]), min_size=3, max_size=3),
+)
+def test_uplift_round_trips(amount, years):
+    a, b, c = years
+    direct = uplift(amount, a, c, INDEX)
+    via = uplift(uplift(amount, a, b, INDEX), b, c, INDEX)
+    assert via == pytest.approx(direct, rel=1e-12, abs=1e-9)
+
+
+def test_uplift_costs_table():
+    costs = {
+        "rehab_episode_cost": CostFigure(value=4254, source="Baker Tilly", price_year="2010/11"),
+        "break_cost_per_carer": CostFigure(value=2500, source="Southend", price_year="2012/13"),
+    }
+    table = uplift_costs(costs, "2019/20", INDEX).set_index("item")
+    assert table.loc["rehab_episode_cost", "value_uplifted"] == pytest.approx(5317.5)
+    assert table.loc["break_cost_per_carer", "factor"] == pytest.approx(125 / 104)
+    assert (table["to_year"] == "2019/20").all()
+    with pytest.raises(PriceYearError, match="2031/32"):
+        uplift_costs(costs, "2031/32", INDEX)
+
+
+def test_figures_validate():
+    with pytest.raises(ValidationError, match="can't be negative"):
+        CostFigure(value=-1, source="x", price_year="2012/13")
+    with pytest.raises(ValidationError, match="price_year"):
+        CostFigure(value=1, source="x")
+    with pytest.raises(ValidationError, match="source"):
+        CostFigure(value=1, source="", price_year="2012/13")
+    with pytest.raises(ValidationError, match="between 0 and 1"):
+        ProportionFigure(value=1.01, source="x")
+    with pytest.raises(ValidationError, match="greater than 0"):
+        PositiveFigure(value=0, source="x")
+    with pytest.raises(ValidationError, match="finite"):
+        CostFigure(value=float("nan"), source="x", price_year="2012/13")
+    with pytest.raises(ValidationError, match="greater than 0"):
+        PriceIndex(name="bad", source="x", values={"2012/13": 0})
+
+
+def test_params_file_uplift():
+    path = Path(__file__).resolve().parents[1] / "params" / "breaks.yaml"
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    params = load_breaks_params(raw)
+    index = params.price_index
+    # Uplifting every cost to 2023/24 raises each by its own factor.
+    inputs = params.health_breakdown.inputs(index, "2023/24")
+    assert inputs.rehab_episode_cost == pytest.approx(4254 * index.factor("2010/11", "2023/24"))
+    assert inputs.break_cost_per_carer == pytest.approx(2500 * index.factor("2012/13", "2023/24"))
+    # Setting the pack's price year in params applies the same uplift.
+    raw["breaks"]["price_year"] = "2023/24"
+    assert load_breaks_params(raw).health_breakdown_inputs() == inputs
+    # A pack price year missing from the index is rejected when the file is loaded.
+    raw["breaks"]["price_year"] = "2030/31"
+    with pytest.raises(ParamsError, match=r"breaks\.price_year: price year '2030/31'"):
+        load_breaks_params(raw)
