@@ -1,8 +1,8 @@
 """Hours-of-care bands as an explicit hierarchy, so nothing is ever summed twice.
 
-Census 2021 (TS039) publishes five fine bands plus two subtotals; Census 2011 (QS301EW) publishes the
-three broad bands. Every band has a stable key; the *broad* keys are shared by both censuses so that
-2021 can be compared with 2011 on the 2011 bands.
+Census 2021 (TS039) publishes five fine bands plus two subtotals; Census 2011 (QS301EW) publishes
+the three broad bands. Every band has a stable key; the *broad* keys are shared by both censuses
+so that 2021 can be compared with 2011 on the 2011 bands.
 """
 
 from __future__ import annotations

@@ -43,7 +43,8 @@ def bar(data: pd.DataFrame, x: str, y: str, *, title: str, source: str, x_title:
         xs, ys = (part[x], part[y]) if orientation == "v" else (part[y], part[x])
         fig.add_trace(go.Bar(
             x=xs, y=ys, name=str(name) if name is not None else y, orientation=orientation,
-            marker_color=PALETTE[i % len(PALETTE)], texttemplate=f"%{{{'y' if orientation == 'v' else 'x'}:{text_format}}}",
+            marker_color=PALETTE[i % len(PALETTE)],
+            texttemplate=f"%{{{'y' if orientation == 'v' else 'x'}:{text_format}}}",
             textposition="outside", cliponaxis=False,
         ))
     fig.update_layout(barmode="group", showlegend=color is not None)

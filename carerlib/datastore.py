@@ -66,7 +66,7 @@ class DataStore:
 
     @classmethod
     def default(cls) -> DataStore | None:
-        """The fetched cache if it holds data, else CARERLIB_DATA_MIRROR, else None (sample only)."""
+        """The fetched cache if it holds data, else CARERLIB_DATA_MIRROR, else None (sample)."""
         cache = paths.cache_dir()
         if (cache / MANIFEST).exists():
             return cls(cache, "cache")

@@ -1,4 +1,4 @@
-"""Errors carerlib raises for bad input: one line naming the file, the row or key, and the problem."""
+"""Errors for bad input: one line naming the file, the row or key, and the problem."""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 import pandas as pd
 
-from carerlib import __version__, bands, charts, narrative, needs
+from carerlib import __version__, bands, charts, dependency, narrative, needs, projections
 from carerlib.areas import ENGLAND, ENGLAND_AND_WALES
 from carerlib.census import DENOMINATOR
 from carerlib.datastore import DataStore, registry
@@ -38,6 +38,10 @@ class Evidence:
     provenance: pd.DataFrame = field(default_factory=pd.DataFrame)
     generated: str = field(default_factory=lambda: datetime.now(UTC).strftime("%d %B %Y %H:%M UTC"))
     version: str = __version__
+    figures: dict = field(default_factory=dict)  # headline numbers for the batch index
+
+    def headline_figures(self) -> dict:
+        return dict(self.figures)
 
     def section(self, key: str) -> Section:
         for section in self.sections:
@@ -156,8 +160,14 @@ def _official_evidence(code: str, params: Params, data: OfficialData) -> Evidenc
                            my_broad)
     summary.blocks.append(value.blocks[0])
 
+    observed = my_broad[["area_code", "band", "carers"]]
+    future, future_statements = _future_section(name, code, params, data, observed, ev.figures)
+    summary.blocks.extend(future_statements)
+
+    ev.figures.update(carers_2021=int(mine["carers"]), prevalence_2021=float(mine["prevalence"]),
+                      prevalence_flag=flag, share_50_plus_hours=heavy)
     methods = _methods_section(params, data.provenance())
-    ev.sections = [summary, who, reach, value, methods]
+    ev.sections = [summary, who, future, reach, value, methods]
     ev.provenance = data.provenance()
     return ev
 
@@ -321,3 +331,151 @@ def _sample_evidence(code: str, params: Params, sample: Sample) -> Evidence:
     ev.provenance = pd.DataFrame([{"dataset": sample.document, "vintage": "January 2013",
                                    "file": f"data/sample/{code}.yaml", "sha256": ""}])
     return ev
+
+
+# ---------------------------------------------------------------- future demand
+
+def _area_frame(frame: pd.DataFrame, code: str) -> pd.DataFrame:
+    return frame[frame["area_code"] == code]
+
+
+def dependency_over_time(data: OfficialData, code: str, params: Params) -> pd.DataFrame:
+    """Dependency measures for one area from both censuses and every projection vintage."""
+    dep = params.dependency
+    sources = {"Census 2011": data.ages_2011, "Census 2021": data.ages_2021,
+               **{f"{k} projection": v for k, v in data.projections().items()}}
+    tables = []
+    for label, frame in sources.items():
+        mine = _area_frame(frame, code)
+        if mine.empty:
+            continue
+        table = dependency.dependency_table(
+            mine, working_ages=tuple(dep.working_ages), older_from=dep.older_age,
+            carer_ages=tuple(dep.care_gap_carer_ages), oldest_from=dep.care_gap_cared_for_age)
+        tables.append(table.assign(source=label))
+    return pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
+
+
+def _future_section(name: str, code: str, params: Params, data: OfficialData,
+                    observed: pd.DataFrame, figures: dict) -> tuple[Section, list[Statement]]:
+    section = Section("future", "Future demand")
+    statements: list[Statement] = []
+    dep = params.dependency
+    table = dependency_over_time(data, code, params)
+    psr = table[(table["measure"] == "potential_support_ratio") & table["value"].notna()] \
+        if not table.empty else table
+    proj_source = f"ONS Census 2011 and 2021 (single years of age); {params.projections.source}"
+    if not psr.empty:
+        section.blocks.append(Chart(
+            charts.line(psr, "year", "value", color="source", source=proj_source,
+                        title=f"People aged {dep.working_ages[0]}–{dep.working_ages[1]} for "
+                              f"every person aged {dep.older_age}+ in {name}",
+                        x_title="Year", y_title="People of working age per older person"),
+            psr[["source", "year", "value"]].rename(columns={"value": "potential support ratio"}),
+            proj_source, {"year": "{}", "potential support ratio": "{:.3f}"},
+            "potential_support_ratio"))
+        vintage = next((f"{v} projection" for v in params.projections.vintages
+                        if f"{v} projection" in set(psr["source"])), None)
+        if vintage:
+            series = psr[psr["source"] == vintage].set_index("year")["value"]
+            start_year = int(series.index.min())
+            end_year = max((y for y in params.projections.horizon_years if y in series.index),
+                           default=int(series.index.max()))
+            start, end = series.loc[start_year], series.loc[end_year]
+            change = end / start - 1
+            wording = params.statements.support_ratio
+            trend = ("falling" if change < -wording.threshold else
+                     "rising" if change > wording.threshold else "steady")
+            figures.update(potential_support_ratio_start=float(start),
+                           potential_support_ratio_end=float(end),
+                           potential_support_ratio_years=f"{start_year}–{end_year}")
+            statements.append(Statement(
+                f"{name} has {start:.2f} people aged {dep.working_ages[0]}–{dep.working_ages[1]} "
+                f"for every person aged {dep.older_age}+ in {start_year}; the {vintage} gives "
+                f"{end:.2f} by {end_year} ({change:+.1%}).",
+                getattr(wording, trend), proj_source))
+    elif table.empty:
+        section.blocks.append(Text(f"No population by single year of age is available for "
+                                   f"{name}, so dependency ratios cannot be shown.", "missing"))
+    if not table.empty:
+        wide = table[table["value"].notna()].pivot_table(
+            index=["source", "year"], columns="label", values="value").reset_index()
+        section.blocks.append(Table(
+            f"Dependency ratios in {name} by source and year", wide, proj_source,
+            {"year": "{}"} | {c: "{:.2f}" for c in wide.columns if c not in ("source", "year")},
+            "dependency_ratios"))
+        notes = sorted(set(table.loc[table["value"].isna(), "note"].dropna()) - {""})
+        for note in notes:
+            section.blocks.append(Text(note, "note"))
+
+    # Older population and projected carers, for each projection vintage that covers the area.
+    older = []
+    for vintage, frame in data.projections().items():
+        mine = _area_frame(frame, code)
+        for low in (dep.older_age, dep.care_gap_cared_for_age):
+            if not mine.empty:
+                older.append(dependency.age_group_population(mine, low).assign(
+                    group=f"{low}+", vintage=vintage))
+    if older:
+        older = pd.concat(older, ignore_index=True)
+        older = older[older["population"].notna()]
+        older["series"] = older["group"] + " (" + older["vintage"] + ")"
+        section.blocks.append(Chart(
+            charts.line(older, "year", "population", color="series", source=proj_source,
+                        title=f"The older population of {name} keeps growing; projection "
+                              "vintages disagree on how fast",
+                        x_title="Year", y_title="People"),
+            older[["vintage", "group", "year", "population"]], proj_source,
+            {"year": "{}", "population": "{:,.0f}"}, "older_population"))
+    else:
+        section.blocks.append(Text(
+            f"No population projection covering {name} is available (the projections supplied "
+            "cover other areas), so future demand is shown only from the censuses.", "missing"))
+
+    base_pop = _area_frame(data.ages_2021, code)
+    rows, notes = [], []
+    for vintage, frame in data.projections().items():
+        mine = _area_frame(frame, code)
+        if mine.empty:
+            notes.append(f"The {vintage} projections do not cover {name}.")
+            continue
+        result = projections.project_carers(observed, base_pop, mine, data.care_rates,
+                                            vintage=vintage)
+        poppi = projections.project_carers_poppi(mine, data.care_rates, vintage=vintage)
+        rows += [result.table, poppi.table]
+        notes += result.notes
+    if rows:
+        projected = pd.concat(rows, ignore_index=True)
+        totals = projected.groupby(["vintage", "method", "ages", "year"], as_index=False)[
+            "projected"].sum()
+        totals["series"] = (totals["vintage"] + ", " + totals["ages"] + ": "
+                            + totals["method"].str.split("(").str[0].str.strip())
+        section.blocks.append(Chart(
+            charts.line(totals, "year", "projected", color="series", source=(
+                f"Census 2021 TS039 and national unpaid-care rates by age; {proj_source}"),
+                title=f"Projected carers in {name} if caring rates by age stay as in 2021",
+                x_title="Year", y_title="Carers (people)"),
+            totals[["vintage", "method", "ages", "year", "projected"]],
+            "Indirect standardisation of Census 2021 national rates by age",
+            {"year": "{}", "projected": "{:,.0f}"}, "projected_carers"))
+        by_band = projected[projected["method"] != projections.METHOD_POPPI]
+        horizon = [y for y in params.projections.horizon_years if y in set(by_band["year"])]
+        if horizon:
+            shown = by_band[by_band["year"].isin(horizon)].pivot_table(
+                index=["vintage", "ages", "band"], columns="year", values="projected",
+                aggfunc="sum").reset_index()
+            shown["band"] = shown["band"].map(bands.band_label)
+            shown.columns = [str(c) for c in shown.columns]
+            section.blocks.append(Table(
+                f"Projected carers in {name} by hours of care", shown,
+                "carerlib indirect standardisation", {str(y): "{:,.0f}" for y in horizon},
+                "projected_carers_by_band"))
+        section.blocks.append(Text(
+            "Method: each area's observed 2021 carers are divided by the number expected from "
+            "national caring rates by age; that local ratio is then applied to the carers "
+            "expected from each projected population. The national rates give no hours split, "
+            "so each hours band keeps its 2021 share. The POPPI-style line applies national "
+            "rates with no local ratio, for comparison.", "note"))
+    for note in dict.fromkeys(notes):
+        section.blocks.append(Text(note, "note"))
+    return section, statements

@@ -10,9 +10,9 @@ from functools import cached_property
 
 import pandas as pd
 
-from carerlib import areas, census
-from carerlib.errors import DataError
+from carerlib import areas, ascof, census, projections
 from carerlib.datastore import DataStore
+from carerlib.errors import DataError
 
 
 class OfficialData:
@@ -95,3 +95,44 @@ class OfficialData:
         frame = census.read_qs103(self._path("qs103_lad2011"))
         return self._aggregate(self._to_2021_codes(frame, ["population"], ["year", "age"]),
                                ["population"], ["year", "age"])
+
+    def _aggregate_complete(self, frame: pd.DataFrame, values: list[str], by: list[str]
+                            ) -> pd.DataFrame:
+        """Aggregate, keeping only areas whose every member LTLA is in `frame`.
+
+        A projection file that covers only some districts must not yield a partial region.
+        """
+        present = set(frame["area_code"])
+        pairs = self.members.drop_duplicates(["member", "area_code"])
+        complete = pairs.assign(ok=pairs["member"].isin(present)).groupby("area_code")["ok"].all()
+        members = self.members[self.members["area_code"].isin(complete[complete].index)]
+        out = areas.aggregate(frame, members, values, by)
+        out.attrs = dict(frame.attrs)
+        return out
+
+    @cached_property
+    def care_rates(self) -> pd.DataFrame:
+        return projections.read_national_care_rates(self._path("care_rates_by_age_sex"))
+
+    @cached_property
+    def projection_2022(self) -> pd.DataFrame:
+        frame = projections.read_snpp2022(self._path("snpp2022"))
+        return self._aggregate_complete(frame, ["population"], ["year", "age"])
+
+    @cached_property
+    def projection_2016(self) -> pd.DataFrame:
+        frame = projections.read_snpp2016(self._path("snpp2016"))
+        return self._aggregate_complete(frame, ["population"], ["year", "age"])
+
+    def projections(self) -> dict[str, pd.DataFrame]:
+        """Available projection vintages, by label."""
+        out = {}
+        if self.has("snpp2022"):
+            out["2022-based"] = self.projection_2022
+        if self.has("snpp2016"):
+            out["2016-based"] = self.projection_2016
+        return out
+
+    @cached_property
+    def ascof(self) -> pd.DataFrame:
+        return ascof.read_ascof_outcomes(self._path("ascof"))

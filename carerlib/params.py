@@ -70,6 +70,19 @@ class Dependency(Strict, AgeRangeMixin):
         return cls._check_range(value)
 
 
+class Projections(Strict):
+    vintages: list[str] = Field(min_length=1)
+    horizon_years: list[int] = Field(min_length=1)
+    source: str
+
+
+class TrendWording(Strict):
+    threshold: float = Field(ge=0, le=1)
+    falling: str
+    steady: str
+    rising: str
+
+
 class FlagWording(Strict):
     higher: str
     similar: str
@@ -86,6 +99,7 @@ class Statements(Strict):
     prevalence_vs_england: FlagWording
     heavy_caring: ThresholdWording
     reach: ThresholdWording
+    support_ratio: TrendWording
 
 
 class KnownCarers(Strict):
@@ -107,6 +121,7 @@ class Params(Strict):
     confidence_level: float = Field(0.95, gt=0, lt=1)
     value_of_care: ValueOfCare
     dependency: Dependency
+    projections: Projections
     statements: Statements
     area: Area | None = None
     breaks: dict[str, Any] = Field(default_factory=dict)

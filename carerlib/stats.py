@@ -38,7 +38,7 @@ def wilson_interval(
 
 
 def compare_to(lower: ArrayLike, upper: ArrayLike, comparator: ArrayLike) -> np.ndarray:
-    """Benchmark flag: 'higher'/'lower' when the interval excludes the comparator, else 'similar'."""
+    """Benchmark flag: 'higher'/'lower' if the interval excludes the comparator, else 'similar'."""
     lower, upper, comparator = (np.asarray(x, dtype=float) for x in (lower, upper, comparator))
     return np.select(
         [lower > comparator, upper < comparator, np.isnan(comparator)],

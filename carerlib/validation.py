@@ -1,4 +1,5 @@
-"""Checks on official data files, each failing with a one-line DataError naming file, row and column.
+"""Checks on official data files, each failing with a one-line DataError naming file, row and
+column.
 
 Row numbers are file line numbers (the header is line 1), so a user can open the file and find
 the cell.
@@ -24,7 +25,8 @@ def read_csv(path: str | Path, **kwargs) -> pd.DataFrame:
     """Read a CSV as text (BOM-tolerant); an absent or empty file is a DataError."""
     path = Path(path)
     if not path.exists():
-        raise DataError(path, "file not found (run 'carerlib data fetch' or set CARERLIB_DATA_MIRROR)")
+        raise DataError(
+            path, "file not found (run 'carerlib data fetch' or set CARERLIB_DATA_MIRROR)")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", pd.errors.ParserWarning)
@@ -61,7 +63,7 @@ def require_columns(frame: pd.DataFrame, columns: Iterable[str], path: str | Pat
 
 
 def counts(frame: pd.DataFrame, columns: Iterable[str], path: str | Path) -> pd.DataFrame:
-    """Convert count columns to integers; a blank, non-numeric, fractional or negative cell fails."""
+    """Count columns as integers; a blank, non-numeric, fractional or negative cell fails."""
     out = {}
     for column in columns:
         text = frame[column].astype(str).str.replace(",", "", regex=False).str.strip()
@@ -93,7 +95,8 @@ def area_codes(
     dupes = codes.duplicated()
     if dupes.any():
         i = int(np.flatnonzero(dupes.to_numpy())[0])
-        raise DataError(path, f"area code {codes.iloc[i]!r} appears twice", row=i + 2, column=column)
+        raise DataError(path, f"area code {codes.iloc[i]!r} appears twice", row=i + 2,
+                        column=column)
 
 
 def parts_add_up(
@@ -103,7 +106,7 @@ def parts_add_up(
     columns: Mapping[str, str],
     tolerance: int = 0,
 ) -> None:
-    """Check each total equals the sum of its parts (keys are tidy names; `columns` maps to headers)."""
+    """Check each total equals the sum of its parts (`columns` maps tidy names to headers)."""
     for total, parts in identities.items():
         parts = list(parts)
         named = " + ".join(map(str, parts)) if len(parts) <= 6 else f"its {len(parts)} parts"
