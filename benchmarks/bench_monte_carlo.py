@@ -1,6 +1,6 @@
 """Time the Monte Carlo for the health-breakdown proxy (not a test).
 
-Runs the simulation with the ranges in params/breaks.yaml several times and prints the best time,
+Runs the simulation with the ranges in params/defaults.yaml several times and prints the best time,
 which should be well under a second for 10,000 draws.
 
     python benchmarks/bench_monte_carlo.py [--draws 10000] [--repeats 7]
@@ -30,7 +30,7 @@ def main(argv: list[str] | None = None) -> float:
     parser.add_argument("--repeats", type=int, default=7)
     args = parser.parse_args(argv)
 
-    path = ROOT / "params" / "breaks.yaml"
+    path = ROOT / "params" / "defaults.yaml"
     params = load_breaks_params(yaml.safe_load(path.read_text(encoding="utf-8")), str(path))
     inputs = params.health_breakdown_inputs()
     settings = params.monte_carlo.model_copy(update={"draws": args.draws})

@@ -709,7 +709,7 @@ def load_breaks_params(mapping: Mapping[str, Any], file: str = "<params>") -> Br
     """Validate the ``breaks:`` section (or a whole params mapping that contains it).
 
     A bad value raises :class:`ParamsError` with one line such as
-    ``params/breaks.yaml: breaks.health_breakdown.share_at_risk.value: must be a proportion
+    ``params/defaults.yaml: breaks.health_breakdown.share_at_risk.value: must be a proportion
     between 0 and 1 (e.g. 0.4 for 40%), got 1.4``.
     """
     if not isinstance(mapping, Mapping):

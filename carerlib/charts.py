@@ -79,3 +79,49 @@ def interval_dots(data: pd.DataFrame, label: str, value: str, lower: str, upper:
     fig.update_xaxes(tickformat=".1%")
     fig.update_yaxes(autorange="reversed")
     return house_style(fig, title, source, x_title=x_title, height=120 + 45 * len(data))
+
+
+def tornado(data: pd.DataFrame, *, title: str, source: str, x_title: str) -> go.Figure:
+    """One-way sensitivity: a bar per input from its low to its high output, widest on top.
+
+    `data` has columns input, output_at_low, output_at_high, output_base (sorted by swing).
+    """
+    rows = data.iloc[::-1]
+    base = float(rows["output_base"].iloc[0])
+    fig = go.Figure([
+        go.Bar(y=rows["input"], x=rows["output_at_low"] - base, base=base, orientation="h",
+               name="input at its low value", marker_color=PALETTE[0]),
+        go.Bar(y=rows["input"], x=rows["output_at_high"] - base, base=base, orientation="h",
+               name="input at its high value", marker_color=PALETTE[1]),
+    ])
+    fig.add_vline(x=base, line_dash="dash", line_color="#555")
+    fig.add_vline(x=0, line_color="#D55E00")
+    fig.update_layout(barmode="overlay")
+    return house_style(fig, title, source, x_title=x_title, height=160 + 45 * len(rows))
+
+
+def histogram(values, *, title: str, source: str, x_title: str, markers: dict[str, float]
+              ) -> go.Figure:
+    """Distribution of simulated values, with vertical markers (e.g. interval ends, zero)."""
+    fig = go.Figure(go.Histogram(x=values, nbinsx=60, marker_color=PALETTE[0], opacity=0.85,
+                                 name="simulations"))
+    for i, (label, x) in enumerate(markers.items()):
+        fig.add_vline(x=x, line_dash="dash", line_color=PALETTE[(i + 1) % len(PALETTE)],
+                      annotation_text=label, annotation_position="top")
+    fig.update_layout(showlegend=False)
+    return house_style(fig, title, source, x_title=x_title, y_title="Simulations")
+
+
+def break_even(data: pd.DataFrame, x: str, y: str, *, title: str, source: str, x_title: str,
+               y_title: str, color: str, assumed: float, break_even_at: float) -> go.Figure:
+    """Lines of an output against one input, with the assumed value and break-even marked."""
+    fig = line(data, x, y, color=color, title=title, source=source, x_title=x_title,
+               y_title=y_title, markers=False)
+    fig.add_hline(y=0, line_color="#555")
+    fig.add_vline(x=assumed, line_dash="dash", line_color=PALETTE[2],
+                  annotation_text=f"assumed {assumed:.0%}", annotation_position="top left")
+    fig.add_vline(x=break_even_at, line_dash="dot", line_color=PALETTE[5],
+                  annotation_text=f"break-even {break_even_at:.1%}",
+                  annotation_position="bottom right")
+    fig.update_xaxes(tickformat=".0%")
+    return fig

@@ -14,6 +14,7 @@ import pandas as pd
 
 from carerlib import __version__, bands, charts, dependency, narrative, needs, projections
 from carerlib.areas import ENGLAND, ENGLAND_AND_WALES
+from carerlib.breaks_section import breaks_section
 from carerlib.census import DENOMINATOR
 from carerlib.datastore import DataStore, registry
 from carerlib.errors import CarerlibError
@@ -167,7 +168,9 @@ def _official_evidence(code: str, params: Params, data: OfficialData) -> Evidenc
     ev.figures.update(carers_2021=int(mine["carers"]), prevalence_2021=float(mine["prevalence"]),
                       prevalence_flag=flag, share_50_plus_hours=heavy)
     methods = _methods_section(params, data.provenance())
-    ev.sections = [summary, who, future, reach, value, methods]
+    breaks_part, breaks_statements = breaks_section(params.breaks)
+    summary.blocks.extend(breaks_statements[:1])
+    ev.sections = [summary, who, future, reach, value, breaks_part, methods]
     ev.provenance = data.provenance()
     return ev
 
@@ -326,7 +329,9 @@ def _sample_evidence(code: str, params: Params, sample: Sample) -> Evidence:
             f"{source}, {b.source}", {"reduction": "{:.2%}"}, "budget"))
     missing = Section("official", "Sections that need official data")
     missing.blocks.append(Text(NEEDS_OFFICIAL, "missing"))
-    ev.sections = [summary, who, reach, outcomes, missing,
+    breaks_part, breaks_statements = breaks_section(params.breaks)
+    summary.blocks.extend(breaks_statements[:1])
+    ev.sections = [summary, who, reach, outcomes, breaks_part, missing,
                    _methods_section(params, pd.DataFrame())]
     ev.provenance = pd.DataFrame([{"dataset": sample.document, "vintage": "January 2013",
                                    "file": f"data/sample/{code}.yaml", "sha256": ""}])

@@ -6,12 +6,12 @@ file and the dotted key; nothing is computed from an invalid parameter set.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from carerlib import paths
+from carerlib.breaks import BreaksParams, load_breaks_params
 from carerlib.errors import ParamsError
 
 
@@ -124,7 +124,7 @@ class Params(Strict):
     projections: Projections
     statements: Statements
     area: Area | None = None
-    breaks: dict[str, Any] = Field(default_factory=dict)
+    breaks: BreaksParams
 
 
 def deep_merge(base: dict, override: dict) -> dict:
@@ -159,6 +159,9 @@ def _validate(merged: dict, sources: list[Path]) -> Params:
         return Params.model_validate(merged)
     except ValidationError as exc:
         err = exc.errors()[0]
+        if err["loc"] and err["loc"][0] == "breaks" and isinstance(merged.get("breaks"), dict):
+            file = next((p for p in reversed(sources) if "breaks" in _load_yaml(p)), sources[0])
+            load_breaks_params(merged["breaks"], str(file))  # raises its own keyed message
         key = ".".join(str(p) for p in err["loc"]) or "(top level)"
         # Name the file that set the key: the area file if it mentions the top-level key.
         top = str(err["loc"][0]) if err["loc"] else ""

@@ -7,6 +7,8 @@ calls `show(section)`. Tables are escaped HTML; charts carry their numbers as a 
 from __future__ import annotations
 
 import html
+import math
+import numbers
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -59,6 +61,15 @@ class Section:
         return [b for b in self.blocks if isinstance(b, Chart)]
 
 
+def _format(value, spec: str) -> str:
+    """Format a number with `spec`; blanks stay blank and text passes through."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, numbers.Number) and not isinstance(value, bool):
+        return spec.format(value)
+    return str(value)
+
+
 def format_frame(data: pd.DataFrame, formats: dict[str, str]) -> pd.DataFrame:
     """Format numbers for people: thousands separators, percentages, pounds."""
     out = data.copy()
@@ -69,7 +80,7 @@ def format_frame(data: pd.DataFrame, formats: dict[str, str]) -> pd.DataFrame:
         elif spec is None and pd.api.types.is_float_dtype(out[column]):
             spec = "{:,.2f}"
         if spec:
-            out[column] = out[column].map(lambda v, s=spec: "" if pd.isna(v) else s.format(v))
+            out[column] = out[column].map(lambda v, s=spec: _format(v, s))
     return out.astype(str)
 
 

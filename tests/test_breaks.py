@@ -31,7 +31,7 @@ from carerlib.breaks import (
 )
 from carerlib.errors import ParamsError
 
-PARAMS_FILE = Path(__file__).resolve().parents[1] / "params" / "breaks.yaml"
+PARAMS_FILE = Path(__file__).resolve().parents[1] / "params" / "defaults.yaml"
 
 # The Southend strategy's example (002 §6 and theme 5, after Baker Tilly 2011).
 SOUTHEND = HealthBreakdownInputs(
@@ -126,7 +126,7 @@ def test_commitments_subtotal_after_members():
 
 def test_commitments_from_params_file(params: BreaksParams):
     table = params.commitments_table().set_index("organisation")
-    # Illustrative figures in params/breaks.yaml, chosen to be whole numbers of £54 breaks.
+    # Illustrative figures in params/defaults.yaml, chosen to be whole numbers of £54 breaks.
     assert table.loc["North Essex Cluster", "breaks"] == 513_000
     assert table.loc["North Essex Cluster", "indicative_breaks"] == pytest.approx(9_500)
     assert table.loc["Total", "breaks"] == 1_053_000
@@ -416,10 +416,10 @@ def _set(*path_and_value):
 )
 def test_validation_errors_name_the_key(raw_params, change, key, words):
     with pytest.raises(ParamsError) as caught:
-        load_breaks_params(_broken(raw_params, change), "params/breaks.yaml")
+        load_breaks_params(_broken(raw_params, change), "params/defaults.yaml")
     error = caught.value
     assert error.key == key
-    assert str(error).startswith(f"params/breaks.yaml: {key}: ")
+    assert str(error).startswith(f"params/defaults.yaml: {key}: ")
     assert words in error.problem
     assert "\n" not in str(error)
 

@@ -102,7 +102,7 @@ def test_figures_validate():
 
 
 def test_params_file_uplift():
-    path = Path(__file__).resolve().parents[1] / "params" / "breaks.yaml"
+    path = Path(__file__).resolve().parents[1] / "params" / "defaults.yaml"
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     params = load_breaks_params(raw)
     index = params.price_index

@@ -251,7 +251,7 @@ def test_params_file_sroi_errors_name_the_key():
 
     from carerlib.breaks import load_breaks_params
 
-    path = Path(__file__).resolve().parents[1] / "params" / "breaks.yaml"
+    path = Path(__file__).resolve().parents[1] / "params" / "defaults.yaml"
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     bad = copy.deepcopy(raw)
     bad["breaks"]["sroi"]["outcomes"][2]["attribution"] = 7

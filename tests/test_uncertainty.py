@@ -34,7 +34,7 @@ SOUTHEND = HealthBreakdownInputs(
     residential_cost_per_week=1067,
     break_cost_per_carer=2500,
 )
-PARAMS_FILE = Path(__file__).resolve().parents[1] / "params" / "breaks.yaml"
+PARAMS_FILE = Path(__file__).resolve().parents[1] / "params" / "defaults.yaml"
 
 
 def rng_range(low: float, mode: float, high: float, distribution: str = "pert") -> Range:
