@@ -58,22 +58,24 @@ def like_for_like_change(
     care_2011: pd.DataFrame,
     care_2021: pd.DataFrame,
     ages_2011: pd.DataFrame,
-    min_age: int = MIN_AGE,
 ) -> pd.DataFrame:
     """Carers and prevalence in 2011 and 2021 on the same bands, ages and boundaries.
 
     `care_2011` is QS301EW on 2021 codes (`OfficialData.care_2011`), `care_2021` is TS039
-    (`OfficialData.care_2021`, denominator already aged 5+) and `ages_2011` is QS103EW single
-    years on 2021 codes (`OfficialData.ages_2011`). One row per area and band (the three broad
-    bands and "all_carers"), areas present in both years only. Columns: area_code, area_name,
-    band, band_label, carers_2011, carers_2021, population_5plus_2011, population_5plus_2021,
-    prevalence_2011, prevalence_2021 (proportions), change (carers), percent_change (% of 2011),
-    prevalence_change_pp (percentage points), caveat. The caveat is also in `attrs["caveat"]`.
+    (`OfficialData.care_2021`, whose published denominator is already aged 5+) and `ages_2011`
+    is QS103EW single years on 2021 codes (`OfficialData.ages_2011`). One row per area and band
+    (the three broad bands and "all_carers"), areas present in both years only.
+
+    Columns: area_code, area_name, band, band_label, carers_2011, carers_2021,
+    population_5plus_2011, population_5plus_2021, prevalence_2011, prevalence_2021 (proportions),
+    change (carers), percent_change (% of 2011), prevalence_change_pp (percentage points), caveat.
+    The caveat is also in `attrs["caveat"]`.
     """
     carers = _broad_carers(care_2011).merge(
         _broad_carers(care_2021).drop(columns="area_name"), on=["area_code", "band"],
         suffixes=("_2011", "_2021"), validate="one_to_one")
-    base = population_aged(ages_2011, min_age).rename(columns={"population": "population_5plus_2011"})
+    base = population_aged(ages_2011, MIN_AGE).rename(
+        columns={"population": "population_5plus_2011"})
     now = care_2021.loc[care_2021["category"] == bands.TOTAL, ["area_code", "count"]].rename(
         columns={"count": "population_5plus_2021"})
     out = carers.merge(base.drop(columns="area_name"), on="area_code", validate="many_to_one")
@@ -89,8 +91,8 @@ def like_for_like_change(
     out = out.sort_values(["area_code", "band"], key=lambda s: s.map(order) if s.name == "band"
                           else s, kind="stable").reset_index(drop=True)
     out = out[COLUMNS]
-    out.attrs.update(caveat=CAVEAT, min_age=min_age,
-                     denominator=f"usual residents aged {min_age} and over (both years)",
+    out.attrs.update(caveat=CAVEAT, min_age=MIN_AGE,
+                     denominator="usual residents aged 5 and over (both years)",
                      sources=f"{care_2011.attrs.get('source', 'QS301EW')}, "
                              f"{ages_2011.attrs.get('source', 'QS103EW')}, "
                              f"{care_2021.attrs.get('source', 'TS039')}")

@@ -39,6 +39,19 @@ def _pack(args: argparse.Namespace) -> int:
     return 0
 
 
+def _packs(args: argparse.Namespace) -> int:
+    from carerlib.batch import run_batch, select_areas
+
+    codes = select_areas(args.areas, args.group, args.all)
+    if not codes:
+        print("no areas selected (use --areas, --group or --all)", file=sys.stderr)
+        return 2
+    report = run_batch(codes, workers=args.workers, force=args.force, params_file=args.params,
+                       out_root=args.out, self_contained=args.self_contained)
+    print(report.summary())
+    return 1 if report.failed else 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="carerlib", description=__doc__)
     sub = top.add_subparsers(dest="command", required=True)
@@ -63,6 +76,21 @@ def parser() -> argparse.ArgumentParser:
     pack.add_argument("--self-contained", action="store_true",
                       help="embed plotly.js in the HTML (single-file pack)")
     pack.set_defaults(func=_pack)
+
+    packs = sub.add_parser("packs", help="build packs for many areas, with an index page")
+    which = packs.add_mutually_exclusive_group()
+    which.add_argument("--all", action="store_true",
+                       help="every LTLA, UTLA and region the data covers")
+    which.add_argument("--areas", nargs="+", metavar="CODE", help="these area codes")
+    which.add_argument("--group", metavar="NAME", help="a named batch from params (batches:)")
+    packs.add_argument("--workers", type=int, default=None, help="parallel packs (default: cores)")
+    packs.add_argument("--force", action="store_true", help="rebuild packs whose inputs are "
+                                                           "unchanged")
+    packs.add_argument("--params", type=Path, help="extra params YAML merged over the defaults")
+    packs.add_argument("--out", type=Path, help="packs folder (default outputs/packs)")
+    packs.add_argument("--self-contained", action="store_true",
+                       help="embed plotly.js in every pack's HTML")
+    packs.set_defaults(func=_packs)
     return top
 
 

@@ -124,6 +124,7 @@ class Params(Strict):
     projections: Projections
     statements: Statements
     area: Area | None = None
+    batches: dict[str, list[str]] = Field(default_factory=dict)
     breaks: BreaksParams
 
 

@@ -63,7 +63,8 @@ def rank_among_peers(
     - rank: 1 = first (highest value when `higher_is_first`, else lowest); ties share the best
       rank ("1, 2, 2, 4");
     - n_peers: areas in the group with a value (missing values get no rank);
-    - percentile: 0-100 where 100 = highest value and 0 = lowest, whatever the rank direction.
+    - percentile: share of the other peers whose value is at or below this one, 0-100
+      (100 = highest value, 0 = lowest), whatever the rank direction.
     """
     by = list(by)
     if value_col not in frame.columns:
@@ -75,12 +76,12 @@ def rank_among_peers(
                          f"pass the columns that split it as `by`")
     out = frame.merge(_peer_frame(peers), on="area_code", how="inner", validate="many_to_many")
     groups = out.groupby(["peer_group", *by], sort=False)[value_col]
-    low_first = groups.rank(method="min", ascending=True)
+    at_or_below = groups.rank(method="max", ascending=True)  # peers with a value <= this one
     out["rank"] = groups.rank(method="min", ascending=not higher_is_first).astype("Int64")
     out["n_peers"] = groups.transform("count").astype("int64")
-    spread = (out["n_peers"] - 1).where(out["n_peers"] > 1)
-    out["percentile"] = (100.0 * (low_first - 1) / spread).where(out["n_peers"] > 1, 100.0)
-    out["percentile"] = out["percentile"].where(low_first.notna())
+    others = (out["n_peers"] - 1).where(out["n_peers"] > 1)
+    out["percentile"] = (100.0 * (at_or_below - 1) / others).where(out["n_peers"] > 1, 100.0)
+    out["percentile"] = out["percentile"].where(at_or_below.notna())
     return out.sort_values(["peer_group", *by, "rank"], kind="stable").reset_index(drop=True)
 
 

@@ -7,23 +7,28 @@ outputs/packs/assets/ and referenced relatively, or embedded with `self_containe
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
 import re
 import shutil
 import tempfile
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import nbformat
 import papermill as pm
 from nbconvert import HTMLExporter
 
-from carerlib import atomic, paths
+from carerlib import __version__, atomic, paths
+from carerlib.datastore import DataStore
 from carerlib.errors import CarerlibError
-from carerlib.params import load_params
+from carerlib.params import area_params_path, load_params
 
 TEMPLATES = Path(__file__).parent / "templates"
 PLOTLY_ASSET = "plotly.min.js"
+INPUTS_FILE = "inputs.json"
 _PLACEHOLDER = "<!-- carerlib:plotly -->"
 _H2 = re.compile(r'<h2 id="([^"]+)"[^>]*>(.*?)(?:<a class="anchor-link".*?</a>)?</h2>', re.S)
 
@@ -33,6 +38,69 @@ class PackResult:
     area_code: str
     folder: Path
     html: Path
+
+
+def _sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@lru_cache(maxsize=256)
+def _file_digest(path: str, size: int, mtime_ns: int) -> str:
+    from carerlib.fetch import sha256
+
+    return sha256(Path(path))
+
+
+def file_digest(path: Path) -> str:
+    """SHA-256 of a file, remembered while its size and modification time are unchanged."""
+    stat = path.stat()
+    return _file_digest(str(path), stat.st_size, stat.st_mtime_ns)
+
+
+def code_digest() -> str:
+    """One hash over carerlib's own source and templates: a code change rebuilds every pack."""
+    root = Path(__file__).parent
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted([*root.rglob("*.py"), *root.rglob("*.j2"), *root.rglob("*.json")]):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def pack_inputs(area_code: str, params_file: str | Path | None, notebook: Path) -> dict:
+    """Everything a pack depends on, by hash: data files, params files, notebook, carerlib."""
+    params_files = [paths.PARAMS_DIR / "defaults.yaml", paths.PARAMS_DIR / "data_sources.yaml",
+                    area_params_path(area_code)]
+    if params_file:
+        params_files.append(Path(params_file))
+    store = DataStore.default()
+    data = {}
+    if store is not None:
+        data = {key: file_digest(store.path(key)) for key in store.registry.datasets
+                if store.has(key)}
+    else:
+        sample = paths.SAMPLE_DIR / f"{area_code}.yaml"
+        if sample.exists():
+            data["sample"] = file_digest(sample)
+    return {
+        "area_code": area_code,
+        "data": data,
+        "params": {p.name: file_digest(p) for p in params_files if p.exists()},
+        "notebook": file_digest(notebook),
+        "carerlib": code_digest(),
+    }
+
+
+def is_up_to_date(area_code: str, inputs: dict, root: Path) -> bool:
+    """True when the pack exists and was built from exactly these inputs."""
+    folder = root / area_code
+    record = folder / INPUTS_FILE
+    if not (folder / "index.html").exists() or not record.exists():
+        return False
+    try:
+        return json.loads(record.read_text()) == inputs
+    except (OSError, json.JSONDecodeError):
+        return False
 
 
 def packs_dir() -> Path:
@@ -105,7 +173,8 @@ def build_pack(
             pm.execute_notebook(
                 str(source), str(executed),
                 parameters={"area_code": area_code,
-                            "params_file": str(params_file) if params_file else None},
+                            "params_file": str(params_file) if params_file else None,
+                            "output_dir": str(staging)},
                 kernel_name=params.pack.kernel, progress_bar=False,
                 execution_timeout=params.pack.cell_timeout_seconds, cwd=str(source.parent),
             )
@@ -117,7 +186,9 @@ def build_pack(
         title = f"{params.pack.title}: {area_code}"
         page = export_html(nb, title, self_contained)
         atomic.write_text(staging / "index.html", page)
-        if not self_contained:
+        atomic.write_text(staging / INPUTS_FILE,
+                          json.dumps(pack_inputs(area_code, params_file, source), indent=2))
+        if not self_contained and not (root / "assets" / PLOTLY_ASSET).exists():
             write_plotly_asset(root)
         final = root / area_code
         atomic.replace_dir(staging, final)

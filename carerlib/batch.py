@@ -1,0 +1,220 @@
+"""Batch runs: a pack per area in parallel, a progress bar, a summary, and an index page.
+
+One area's failure never stops the rest; the run exits non-zero if any failed. Packs whose
+inputs are unchanged are skipped unless forced.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from tqdm import tqdm
+
+from carerlib import atomic, paths
+from carerlib.datastore import DataStore
+from carerlib.errors import CarerlibError
+from carerlib.params import load_params
+from carerlib.runner import (
+    build_pack,
+    is_up_to_date,
+    pack_inputs,
+    packs_dir,
+    write_plotly_asset,
+)
+
+
+@dataclass
+class BatchReport:
+    built: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        lines = [f"built {len(self.built)}, skipped {len(self.skipped)} (unchanged), "
+                 f"failed {len(self.failed)}"]
+        lines += [f"  failed {code}: {why}" for code, why in sorted(self.failed.items())]
+        return "\n".join(lines)
+
+
+def all_areas() -> list[str]:
+    """Every LTLA, UTLA and region (Wales as a whole) the official data covers."""
+    from carerlib.areas import areas_table
+    from carerlib.official import OfficialData
+
+    store = DataStore.default()
+    if store is None or not store.has("ts039_ltla"):
+        raise CarerlibError("--all needs official data: run 'carerlib data fetch' or set "
+                            "CARERLIB_DATA_MIRROR")
+    table = areas_table(OfficialData(store).members)
+    wanted = table["levels"].str.contains("ltla|utla|region")
+    return sorted(table.loc[wanted, "area_code"])
+
+
+def select_areas(areas: list[str] | None = None, group: str | None = None,
+                 every: bool = False) -> list[str]:
+    """The areas a batch builds: --all, --group NAME from params, --areas, or the defaults."""
+    params = load_params()
+    if every:
+        return all_areas()
+    if group:
+        batches = params.batches
+        if group not in batches:
+            raise CarerlibError(f"params/defaults.yaml: batches.{group}: no such batch "
+                                f"(have {', '.join(sorted(batches)) or 'none'})")
+        return list(batches[group])
+    if areas:
+        return list(dict.fromkeys(areas))
+    return list(params.pack.default_areas)
+
+
+def _build_one(code: str, params_file: str | None, out_root: str, self_contained: bool
+               ) -> tuple[str, str | None]:
+    try:
+        build_pack(code, params_file=params_file, out_root=out_root,
+                   self_contained=self_contained)
+        return code, None
+    except CarerlibError as exc:
+        return code, str(exc)
+    except Exception as exc:  # noqa: BLE001 - one area's failure must not stop the batch
+        return code, f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+
+
+def run_batch(codes: list[str], *, workers: int | None = None, force: bool = False,
+              params_file: str | Path | None = None, out_root: str | Path | None = None,
+              self_contained: bool = False, progress: bool = True) -> BatchReport:
+    """Build packs for `codes` with `workers` processes, then rewrite the index page."""
+    root = Path(out_root) if out_root else packs_dir()
+    root.mkdir(parents=True, exist_ok=True)
+    report = BatchReport()
+    notebook = paths.NOTEBOOKS_DIR / load_params().pack.notebook
+    todo = []
+    for code in codes:
+        inputs = pack_inputs(code, params_file, notebook)
+        if not force and is_up_to_date(code, inputs, root):
+            report.skipped.append(code)
+        else:
+            todo.append(code)
+    if not self_contained:
+        write_plotly_asset(root)
+    workers = max(1, min(workers or os.cpu_count() or 1, len(todo) or 1))
+    bar = tqdm(total=len(todo), desc="packs", unit="pack", disable=not progress or not todo)
+    args = (str(params_file) if params_file else None, str(root), self_contained)
+    if workers == 1:
+        results = (_build_one(code, *args) for code in todo)
+        for code, error in results:
+            _record(report, code, error, bar)
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = [pool.submit(_build_one, code, *args) for code in todo]
+            for future in as_completed(futures):
+                _record(report, *future.result(), bar)
+    bar.close()
+    write_index(root)
+    return report
+
+
+def _record(report: BatchReport, code: str, error: str | None, bar: tqdm) -> None:
+    if error is None:
+        report.built.append(code)
+    else:
+        report.failed[code] = error
+    bar.update(1)
+    bar.set_postfix_str(code)
+
+
+INDEX_COLUMNS = [
+    ("area_name", "Area", "text"), ("area_code", "Code", "text"),
+    ("carers_2021", "Carers 2021 (aged 5+)", "int"),
+    ("prevalence_2021", "% of residents 5+", "pct"),
+    ("prevalence_flag", "Against England", "text"),
+    ("share_50_plus_hours", "% caring 50+ hours", "pct"),
+    ("potential_support_ratio_start", "Support ratio now", "dec"),
+    ("potential_support_ratio_end", "Support ratio at horizon", "dec"),
+    ("mode", "Built from", "text"), ("generated", "Generated", "text"),
+]
+
+
+def _cell(value, kind: str) -> tuple[str, str]:
+    """(sort key, shown text) for one index cell, both escaped."""
+    if value is None or value == "":
+        return "", ""
+    if kind == "int":
+        return str(value), f"{value:,.0f}"
+    if kind == "pct":
+        return str(value), f"{value:.1%}"
+    if kind == "dec":
+        return str(value), f"{value:.2f}"
+    return html.escape(str(value)), html.escape(str(value))
+
+
+def write_index(root: Path) -> Path:
+    """outputs/packs/index.html: every pack with its headline figures in a sortable table."""
+    rows = []
+    for headline in sorted(root.glob("*/headlines.json")):
+        data = json.loads(headline.read_text())
+        data.update(data.pop("figures", {}))
+        rows.append(data)
+    rows.sort(key=lambda r: r.get("area_name", ""))
+    head = "".join(f'<th scope="col" data-kind="{kind}"><button type="button">'
+                   f"{html.escape(label)}</button></th>" for _, label, kind in INDEX_COLUMNS)
+    body = []
+    for row in rows:
+        cells = []
+        for key, _, kind in INDEX_COLUMNS:
+            sort, text = _cell(row.get(key), kind)
+            if key == "area_name":
+                href = html.escape(f"{row['area_code']}/index.html", quote=True)
+                text = f'<a href="{href}">{text}</a>'
+            cells.append(f'<td data-sort="{sort}">{text}</td>')
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    page = INDEX_TEMPLATE.format(
+        count=len(rows), generated=datetime.now(UTC).strftime("%d %B %Y %H:%M UTC"),
+        head=head, body="\n".join(body))
+    path = root / "index.html"
+    atomic.write_text(path, page)
+    return path
+
+
+INDEX_TEMPLATE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<title>Unpaid carers: evidence packs</title>
+<style>
+body {{ font-family: Arial, Helvetica, sans-serif; margin: 2em; color: #222; }}
+table {{ border-collapse: collapse; }}
+th, td {{ border: 1px solid #bbb; padding: 4px 8px; text-align: left; }}
+th {{ background: #eef3f8; }}
+th button {{ all: unset; cursor: pointer; font-weight: bold; }}
+th button::after {{ content: " \\2195"; color: #888; }}
+td[data-sort] {{ white-space: nowrap; }}
+</style></head><body>
+<h1>Unpaid carers: commissioning evidence packs</h1>
+<p>{count} packs. Index generated {generated}. Select a column heading to sort.</p>
+<table id="packs"><thead><tr>{head}</tr></thead><tbody>
+{body}
+</tbody></table>
+<p>Source: Office for National Statistics licensed under the Open Government Licence v3.0.</p>
+<script>
+document.querySelectorAll("#packs th button").forEach(function (button, column) {{
+  var ascending = true;
+  button.addEventListener("click", function () {{
+    var kind = button.parentNode.dataset.kind;
+    var body = document.querySelector("#packs tbody");
+    var rows = Array.from(body.rows);
+    rows.sort(function (a, b) {{
+      var x = a.cells[column].dataset.sort, y = b.cells[column].dataset.sort;
+      var cmp = kind === "text" ? x.localeCompare(y) : (parseFloat(x) || 0) - (parseFloat(y) || 0);
+      return ascending ? cmp : -cmp;
+    }});
+    ascending = !ascending;
+    rows.forEach(function (row) {{ body.appendChild(row); }});
+  }});
+}});
+</script>
+</body></html>
+"""
