@@ -85,7 +85,7 @@ def like_for_like_change(
     out["change"] = out["carers_2021"] - out["carers_2011"]
     out["percent_change"] = 100.0 * out["change"] / out["carers_2011"].where(out["carers_2011"] > 0)
     out["prevalence_change_pp"] = 100.0 * (out["prevalence_2021"] - out["prevalence_2011"])
-    out["band_label"] = out["band"].map(band_label)
+    out["band_label"] = out["band"].map({**bands.LABELS, ALL_CARERS: band_label(ALL_CARERS)})
     out["caveat"] = CAVEAT
     order = {key: i for i, key in enumerate((*bands.BROAD_KEYS, ALL_CARERS))}
     out = out.sort_values(["area_code", "band"], key=lambda s: s.map(order) if s.name == "band"

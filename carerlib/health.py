@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from carerlib import bands
 
@@ -56,6 +56,26 @@ class HealthRates(BaseModel):
         if self.non_carers in (None, 0) or band not in self.rates:
             return None
         return self.rates[band] / self.non_carers
+
+
+class HealthParams(BaseModel):
+    """The `health:` params block: named rate sets and the one a pack uses by default."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    default: str
+    rates: dict[str, HealthRates] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _default_is_a_rate_set(self) -> HealthParams:
+        if self.default not in self.rates:
+            raise ValueError(f"default '{self.default}': no rate set of that name "
+                             f"(have {sorted(self.rates)})")
+        return self
+
+    def chosen(self) -> HealthRates:
+        """The default rate set."""
+        return self.rates[self.default]
 
 
 def expected_poor_health(carers_by_band: pd.DataFrame, rates: HealthRates) -> pd.DataFrame:

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from carerlib import paths
 from carerlib.breaks import BreaksParams, load_breaks_params
 from carerlib.errors import ParamsError
+from carerlib.health import HealthParams
 
 
 class Strict(BaseModel):
@@ -122,6 +123,7 @@ class Params(Strict):
     value_of_care: ValueOfCare
     dependency: Dependency
     projections: Projections
+    health: HealthParams
     statements: Statements
     area: Area | None = None
     batches: dict[str, list[str]] = Field(default_factory=dict)

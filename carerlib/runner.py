@@ -151,6 +151,19 @@ def export_html(notebook: nbformat.NotebookNode, title: str, self_contained: boo
     return add_table_of_contents(body)
 
 
+def _source_cell_number(notebook: Path, failing_source: str, fallback: int) -> int:
+    """1-based number of the failing cell in the source notebook (papermill adds cells to the
+    executed copy, so its indices do not match what the analyst sees)."""
+    try:
+        cells = nbformat.read(notebook, as_version=4).cells
+    except (OSError, ValueError):
+        return fallback
+    for number, cell in enumerate(cells, start=1):
+        if cell.source == failing_source:
+            return number
+    return fallback
+
+
 def build_pack(
     area_code: str,
     params_file: str | Path | None = None,
@@ -180,8 +193,10 @@ def build_pack(
             )
         except pm.PapermillExecutionError as exc:
             raise CarerlibError(
-                f"{area_code}: notebook {source.name} failed in cell {exc.exec_count}: "
-                f"{exc.ename}: {exc.evalue}") from None
+                f"{area_code}: notebook {source.name} failed in cell "
+                f"{_source_cell_number(source, exc.source, exc.cell_index)}: {exc.ename}: "
+                f"{exc.evalue}"
+            ) from None
         nb = nbformat.read(executed, as_version=4)
         title = f"{params.pack.title}: {area_code}"
         page = export_html(nb, title, self_contained)
