@@ -105,17 +105,24 @@ def aggregate(frame: pd.DataFrame, members: pd.DataFrame, values: list[str],
     return out
 
 
-def parents(tree: pd.DataFrame, area_code: str) -> list[tuple[str, str, str]]:
-    """(level, code, name) of an area's comparators: county, region, country, England and Wales."""
-    row = tree[(tree["ltla_code"] == area_code) | (tree["utla_code"] == area_code)]
-    if row.empty:
+def parents(members: pd.DataFrame, area_code: str) -> list[tuple[str, str, str]]:
+    """(level, code, name) of an area's comparators, nearest first: county, region, country,
+    England and Wales. A group is compared with the county, region and country its districts
+    share."""
+    rows = members[members["area_code"] == area_code]
+    if rows.empty:
         return [("england_and_wales", ENGLAND_AND_WALES, "England and Wales")]
-    row = row.iloc[0]
+    own_levels = set(rows["level"])
+    widest = max(LEVELS.index(level) for level in own_levels if level != "group") \
+        if own_levels != {"group"} else 0
+    districts = set(rows["member"])
+    above = members[members["member"].isin(districts) & (members["area_code"] != area_code)]
     out = []
-    if row["utla_code"] != area_code and row["ltla_code"] == area_code:
-        out.append(("utla", row["utla_code"], row["utla_name"]))
-    out.append(("region", row["region_code"], row["region_name"]))
-    if row["country_code"] != row["region_code"]:
-        out.append(("country", row["country_code"], row["country_name"]))
-    out.append(("england_and_wales", ENGLAND_AND_WALES, "England and Wales"))
+    for level in ("utla", "region", "country", "england_and_wales"):
+        if LEVELS.index(level) <= widest:
+            continue
+        codes = above.loc[above["level"] == level, ["area_code", "area_name"]].drop_duplicates()
+        seen = {code for _, code, _ in out}
+        if len(codes) == 1 and codes["area_code"].iloc[0] not in seen:  # shared by all
+            out.append((level, codes["area_code"].iloc[0], codes["area_name"].iloc[0]))
     return out

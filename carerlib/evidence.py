@@ -12,7 +12,19 @@ from datetime import UTC, datetime
 
 import pandas as pd
 
-from carerlib import __version__, bands, charts, dependency, narrative, needs, projections
+from carerlib import (
+    __version__,
+    ascof,
+    bands,
+    change,
+    charts,
+    dependency,
+    health,
+    narrative,
+    needs,
+    peers,
+    projections,
+)
 from carerlib.areas import ENGLAND, ENGLAND_AND_WALES
 from carerlib.breaks_section import breaks_section
 from carerlib.census import DENOMINATOR
@@ -20,6 +32,7 @@ from carerlib.datastore import DataStore, registry
 from carerlib.errors import CarerlibError
 from carerlib.official import OfficialData
 from carerlib.params import Params, load_params
+from carerlib.priorities import prioritise
 from carerlib.report import Chart, Section, Statement, Table, Text
 from carerlib.sample import Sample, load_sample
 from carerlib.stats import compare_to
@@ -64,7 +77,9 @@ def build_evidence(area_code: str, params: Params | None = None,
     params = params or load_params(area_code)
     if official is None:
         store = DataStore.default() if store == "default" else store
-        official = OfficialData(store) if store is not None and store.has("ts039_ltla") else None
+        groups = {k: g.model_dump() for k, g in params.groups.items()}
+        official = (OfficialData(store, groups) if store is not None and store.has("ts039_ltla")
+                    else None)
     if official is not None:
         return _official_evidence(area_code, params, official)
     sample = load_sample(area_code)
@@ -90,8 +105,10 @@ def _official_evidence(code: str, params: Params, data: OfficialData) -> Evidenc
     mine = totals_2021[totals_2021["area_code"] == code].iloc[0]
     comparators = _comparators(data, code)
     comp = totals_2021.set_index("area_code").loc[[c for _, c, _ in comparators]]
-    england = comp.loc[ENGLAND] if ENGLAND in comp.index else comp.loc[ENGLAND_AND_WALES]
-    england_name = "England" if ENGLAND in comp.index else "England and Wales"
+    national = next((c for c in (ENGLAND, ENGLAND_AND_WALES) if c in comp.index), None)
+    england = comp.loc[national] if national else totals_2021.set_index("area_code").loc[code]
+    england_name = {ENGLAND: "England", ENGLAND_AND_WALES: "England and Wales"}.get(
+        national, "itself")
     flag = str(compare_to(mine["prevalence_lower"], mine["prevalence_upper"],
                           england["prevalence"]))
 
@@ -133,28 +150,51 @@ def _official_evidence(code: str, params: Params, data: OfficialData) -> Evidenc
         CENSUS_2021, {"prevalence": "{:.2%}", "prevalence_lower": "{:.2%}",
                       "prevalence_upper": "{:.2%}"}, "prevalence_comparison_2021"))
 
-    # Change since 2011 (on the 2011 bands)
-    broad_2011 = needs.carers_by_band(data.care_2011, "broad", conf)
-    if code in set(broad_2011["area_code"]):
-        both = pd.concat([broad_2011[broad_2011["area_code"] == code], my_broad])
-        who.blocks.append(Table(
-            f"Carers in {name} by hours of care, 2011 and 2021 (2011 bands)",
-            both[["year", "band_label", "carers", "share_of_carers", "prevalence",
-                  "denominator"]].rename(columns={"band_label": "hours of care"}),
-            f"{CENSUS_2011}; {CENSUS_2021}",
-            {"year": "{}", "share_of_carers": "{:.1%}", "prevalence": "{:.2%}"},
-            "carers_2011_2021"))
+    # Rank among peers.
+    ranks = peers.rank_among_peers(totals_2021, "prevalence", data.members)
+    mine_ranks = ranks[ranks["area_code"] == code]
+    for _, row in mine_ranks.iterrows():
         who.blocks.append(Text(
-            "Prevalence in 2011 is over all residents and in 2021 over residents aged 5 and "
-            "over. The 2021 question was worded differently and ONS advises that part of the "
-            "fall in carers since 2011 reflects the wording, not less caring.", "note"))
+            "Share of residents caring: "
+            f"{peers.describe_position(row['rank'], row['n_peers'], row['peer_group'])} "
+            f"(percentile {row['percentile']:.0f})."))
+        ev.figures[f"rank_{row['peer_group'].replace(' ', '_').lower()}"] = (
+            f"{int(row['rank'])} of {int(row['n_peers'])}")
+
+    # Change since 2011, like for like (2011 bands, residents aged 5+, 2021 boundaries).
+    changes = change.like_for_like_change(data.care_2011, data.care_2021, data.ages_2011)
+    my_change = changes[changes["area_code"] == code]
+    census_2011_carers = None
+    if not my_change.empty:
+        total_change = my_change[my_change["band"] == "all_carers"].iloc[0]
+        census_2011_carers = int(total_change["carers_2011"])
+        who.blocks.append(Table(
+            f"Carers in {name}, 2011 and 2021, on the 2011 bands (residents aged 5+)",
+            my_change[["band_label", "carers_2011", "carers_2021", "change", "percent_change",
+                       "prevalence_2011", "prevalence_2021", "prevalence_change_pp"]].rename(
+                columns={"band_label": "hours of care"}),
+            f"{CENSUS_2011} and QS103EW (ages); {CENSUS_2021}; 2011 districts mapped to 2021",
+            {"change": "{:+,}", "percent_change": "{:+.1f}%", "prevalence_2011": "{:.2%}",
+             "prevalence_2021": "{:.2%}", "prevalence_change_pp": "{:+.2f}"},
+            "change_2011_2021"))
+        who.blocks.append(Text(change.CAVEAT, "note"))
+        pp = float(total_change["prevalence_change_pp"])
+        summary.blocks.append(narrative.threshold_statement(
+            f"{name} had {census_2011_carers:,} carers in 2011 and "
+            f"{int(total_change['carers_2021']):,} in 2021 "
+            f"({total_change['percent_change']:+.1f}%); the share of residents aged 5+ caring "
+            f"moved {pp:+.1f} percentage points.",
+            pp / 100, params.statements.change_since_2011,
+            f"{CENSUS_2011}; {CENSUS_2021}. {change.CAVEAT}"))
+        ev.figures["carers_2011"] = census_2011_carers
 
     # Reach of services
-    reach = _reach_section(name, params, census_carers=int(both[both["year"] == 2011][
-        "carers"].sum()) if code in set(broad_2011["area_code"]) else None,
-        census_label="Census 2011")
+    reach = _reach_section(name, params, census_2011_carers, census_label="Census 2011")
     if reach.blocks and isinstance(reach.blocks[0], Statement):
         summary.blocks.append(reach.blocks[0])
+
+    outcomes = _health_section(name, code, params, data, my_broad, summary)
+    broad_2011 = needs.carers_by_band(data.care_2011, "broad", conf)
 
     # Economic value
     value = _value_section(name, params, broad_2011[broad_2011["area_code"] == code],
@@ -170,7 +210,8 @@ def _official_evidence(code: str, params: Params, data: OfficialData) -> Evidenc
     methods = _methods_section(params, data.provenance())
     breaks_part, breaks_statements = breaks_section(params.breaks)
     summary.blocks.extend(breaks_statements[:1])
-    ev.sections = [summary, who, future, reach, value, breaks_part, methods]
+    ev.sections = [summary, who, future, outcomes, reach, value, breaks_part,
+                   _priorities_section(params), methods]
     ev.provenance = data.provenance()
     return ev
 
@@ -178,7 +219,7 @@ def _official_evidence(code: str, params: Params, data: OfficialData) -> Evidenc
 def _comparators(data: OfficialData, code: str) -> list[tuple[str, str, str]]:
     from carerlib.areas import parents
 
-    return parents(data.tree, code)
+    return parents(data.members, code)
 
 
 def _reach_section(name: str, params: Params, census_carers: int | None,
@@ -194,9 +235,9 @@ def _reach_section(name: str, params: Params, census_carers: int | None,
         section.blocks.append(Text("Reach needs the census count of carers, which is missing.",
                                    "missing"))
         return section
-    rows = pd.DataFrame([{"measure": k.measure, "period": k.period, "known carers": k.count,
-                          "share of census carers": k.count / census_carers, "source": k.source}
-                         for k in known])
+    rows = health.reach(known, census_carers).rename(columns={
+        "count": "known carers", "share": "share of census carers"}).drop(
+        columns=["census_carers"])
     best = rows.loc[rows["share of census carers"].idxmax()]
     section.blocks.append(narrative.threshold_statement(
         f"Services know at most {narrative.number(best['known carers'])} carers "
@@ -218,12 +259,16 @@ def _value_section(name: str, params: Params, *band_frames: pd.DataFrame) -> Sec
     hours = voc.hours_per_band.as_dict()
     frames = [f for f in band_frames if not f.empty]
     values = pd.concat([needs.economic_value(f, hours, voc.cost_per_hour.value) for f in frames])
-    latest = values.iloc[0] if len(values) == 1 else values.sort_values("year").iloc[0]
+    values = values.sort_values("year")
+    latest = values.iloc[-1]
+    earlier = "".join(
+        f" On {int(r['year'])} counts it was {narrative.money(r['value_per_year'])} a year "
+        f"({narrative.money(r['value_per_week'])} a week)." for _, r in values.iloc[:-1].iterrows())
     section.blocks.append(Statement(
         f"Unpaid care in {name} would cost about {narrative.money(latest['value_per_year'])} a "
         f"year ({narrative.money(latest['value_per_week'])} a week) to replace, on "
         f"{int(latest['year'])} census counts at £{voc.cost_per_hour.value:,.2f} an hour "
-        f"({voc.cost_per_hour.price_year} prices).",
+        f"({voc.cost_per_hour.price_year} prices).{earlier}",
         "Carers' contribution dwarfs spending on carer support: modest investment that keeps "
         "carers caring protects a very large amount of care.",
         f"{voc.cost_per_hour.source}; hours per band: {voc.hours_per_band.source}"))
@@ -331,7 +376,8 @@ def _sample_evidence(code: str, params: Params, sample: Sample) -> Evidence:
     missing.blocks.append(Text(NEEDS_OFFICIAL, "missing"))
     breaks_part, breaks_statements = breaks_section(params.breaks)
     summary.blocks.extend(breaks_statements[:1])
-    ev.sections = [summary, who, reach, outcomes, breaks_part, missing,
+    ev.sections = [summary, who, reach, outcomes, breaks_part, _priorities_section(params),
+                   missing,
                    _methods_section(params, pd.DataFrame())]
     ev.provenance = pd.DataFrame([{"dataset": sample.document, "vintage": "January 2013",
                                    "file": f"data/sample/{code}.yaml", "sha256": ""}])
@@ -484,3 +530,79 @@ def _future_section(name: str, code: str, params: Params, data: OfficialData,
     for note in dict.fromkeys(notes):
         section.blocks.append(Text(note, "note"))
     return section, statements
+
+
+# ---------------------------------------------------------------- health and outcomes
+
+def _health_section(name: str, code: str, params: Params, data: OfficialData,
+                    my_broad: pd.DataFrame, summary: Section) -> Section:
+    section = Section("outcomes", "Carers' health and outcomes")
+    rates = params.health.chosen()
+    expected = health.expected_poor_health(my_broad, rates)
+    section.blocks.append(Table(
+        f"Expected carers in {name} in poor health ({rates.definition})",
+        expected[["band_label", "carers", "rate", "expected_poor_health", "note"]].rename(
+            columns={"band_label": "hours of care"}),
+        f"{CENSUS_2021} × {rates.source}",
+        {"rate": "{:.0%}", "expected_poor_health": "{:,.0f}"}, "expected_poor_health"))
+    if rates.non_carers is not None and "50_plus" in rates.rates:
+        section.blocks.append(Text(
+            f"Nationally, {rates.rates['50_plus']:.0%} of carers giving 50 or more hours a week "
+            f"are {rates.definition.split('(')[0].strip()}, against {rates.non_carers:.0%} of "
+            "people who do not care: heavy caring roughly doubles the risk."))
+    if not data.has("ascof"):
+        section.blocks.append(Text("Carer-reported outcomes need the ASCOF file, which is not "
+                                   "in the data supplied.", "missing"))
+        return section
+    result = ascof.carer_outcomes(data.ascof, code)
+    for note in result.notes:
+        section.blocks.append(Text(note, "missing"))
+    table = result.table
+    if table.empty:
+        section.blocks.append(Text(
+            f"{name} is not a council with adult social care duties, so it has no ASCOF carer "
+            "measures of its own; see its county's pack.", "missing"))
+        return section
+    source = ("Adult Social Care Outcomes Framework from the Survey of Adult Carers in England "
+              "(Oflog extract)")
+    quality = table[table["ascof"] == "1D"].sort_values("financial_year")
+    if not quality.empty:
+        long = quality.melt(id_vars=["financial_year"], value_vars=[
+            "value", "england_median", "region_median"], var_name="series", value_name="score")
+        long["series"] = long["series"].map({"value": name, "england_median": "England median",
+                                             "region_median": "Region median"})
+        section.blocks.append(Chart(
+            charts.line(long, "financial_year", "score", color="series", source=source,
+                        title=f"Carer-reported quality of life in {name} against the England "
+                              "median (ASCOF 1D, score out of 12)",
+                        x_title="Survey year", y_title="Score out of 12"),
+            quality[["financial_year", "value", "england_median", "region_median", "rank",
+                     "n_ranked"]], source, {"value": "{:.1f}", "england_median": "{:.1f}",
+                                            "region_median": "{:.1f}"}, "ascof_1d"))
+        latest = quality.iloc[-1]
+        flag = ("higher" if latest["value"] > latest["england_median"] else
+                "lower" if latest["value"] < latest["england_median"] else "similar")
+        summary.blocks.append(Statement(
+            f"Carers in {name} scored their quality of life {latest['value']:.1f} out of 12 in "
+            f"{latest['financial_year']} (England median {latest['england_median']:.1f}; "
+            f"rank {int(latest['rank'])} of {int(latest['n_ranked'])} councils).",
+            getattr(params.statements.carer_quality_of_life, flag), source))
+    section.blocks.append(Table(
+        f"ASCOF carer measures for {name}", table[[
+            "financial_year", "ascof", "label", "value", "england_median", "region",
+            "region_median", "rank", "n_ranked"]], source,
+        {"value": "{:.1f}", "england_median": "{:.1f}", "region_median": "{:.1f}"},
+        "ascof_carers"))
+    return section
+
+
+def _priorities_section(params: Params) -> Section:
+    section = Section("priorities", "Prioritising commissioning intentions")
+    table = prioritise(params.priorities)
+    weights = ", ".join(f"{k.replace('_', ' ')} {v:g}" for k, v in
+                        params.priorities.weights.items())
+    section.blocks.append(Table(
+        "Commissioning intentions ranked by weighted score", table, params.priorities.source,
+        {"weighted_score": "{:.2f}"}, "priorities"))
+    section.blocks.append(Text(f"Weights: {weights}. {params.priorities.note}", "note"))
+    return section

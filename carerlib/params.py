@@ -5,6 +5,7 @@ file and the dotted key; nothing is computed from an invalid parameter set.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
@@ -14,6 +15,7 @@ from carerlib import paths
 from carerlib.breaks import BreaksParams, load_breaks_params
 from carerlib.errors import ParamsError
 from carerlib.health import HealthParams
+from carerlib.priorities import Priorities
 
 
 class Strict(BaseModel):
@@ -91,7 +93,7 @@ class FlagWording(Strict):
 
 
 class ThresholdWording(Strict):
-    threshold: float = Field(ge=0, le=1)
+    threshold: float = Field(ge=-1, le=1)
     above: str
     below: str
 
@@ -101,6 +103,8 @@ class Statements(Strict):
     heavy_caring: ThresholdWording
     reach: ThresholdWording
     support_ratio: TrendWording
+    change_since_2011: ThresholdWording
+    carer_quality_of_life: FlagWording
 
 
 class KnownCarers(Strict):
@@ -108,6 +112,20 @@ class KnownCarers(Strict):
     count: int = Field(ge=0)
     period: str
     source: str = Field(min_length=1)
+
+
+class Group(Strict):
+    """A user-defined area made of whole LTLAs (e.g. an NHS place): counts are summed."""
+    name: str = Field(min_length=1)
+    members: list[str] = Field(min_length=1)
+
+    @field_validator("members")
+    @classmethod
+    def _codes(cls, value: list[str]) -> list[str]:
+        for code in value:
+            if not re.fullmatch(r"[EW]0[6-9]\d{6}", code):
+                raise ValueError(f"{code!r} is not an LTLA code")
+        return value
 
 
 class Area(Strict):
@@ -124,6 +142,8 @@ class Params(Strict):
     dependency: Dependency
     projections: Projections
     health: HealthParams
+    priorities: Priorities
+    groups: dict[str, Group] = Field(default_factory=dict)
     statements: Statements
     area: Area | None = None
     batches: dict[str, list[str]] = Field(default_factory=dict)

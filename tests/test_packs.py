@@ -15,9 +15,10 @@ from carerlib.runner import build_pack
 
 pytestmark = pytest.mark.integration
 
-SECTIONS = ["Summary", "Who the carers are", "Future demand", "Reach of support",
-            "Economic value of unpaid care", "Breaks for carers: costs, returns and uncertainty",
-            "Methods, sources and caveats"]
+SECTIONS = ["Summary", "Who the carers are", "Future demand", "Carers' health and outcomes",
+            "Reach of support", "Economic value of unpaid care",
+            "Breaks for carers: costs, returns and uncertainty",
+            "Prioritising commissioning intentions", "Methods, sources and caveats"]
 
 
 def text_of(page: str) -> str:
@@ -50,13 +51,17 @@ def test_southend_pack_headlines(southend):
     text = text_of(page)
     assert "Unpaid carers: commissioning evidence pack: Southend-on-Sea" in text
     for heading in SECTIONS:
-        assert re.search(rf"<h2[^>]*>{re.escape(heading)}", page.replace("&amp;", "&")), heading
+        assert re.search(rf"<h2[^>]*>{re.escape(heading)}",
+                         page.replace("&amp;", "&").replace("&#39;", "'")), heading
     assert "Contents" in text
     # Headline figures (hand-checked in tests/test_needs.py and METHODS.md).
     assert ("15,019 usual residents aged 5 and over in Southend-on-Sea provide unpaid care: "
             "8.8%") in text
     assert "9.3% of the 17,682 carers counted by the Census 2011" in text
-    assert "£297.0m a year (£5.71m a week)" in text
+    assert "On 2011 counts it was £297.0m a year (£5.71m a week)" in text
+    assert "17,682 carers in 2011 and 15,019 in 2021 (-15.1%)" in text
+    assert "187th highest of 331 (all LTLAs)" in text
+    assert "8.2 out of 12 in 2021-22 (England median 7.2; rank 2 of 149 councils)" in text
     assert "3.25 people aged 15–64 for every person aged 65+ in 2022" in text
     assert "2.66 by 2041 (-18.2%)" in text
     assert "£155,520" in text and "£6,355" in text and "6,388" in text
@@ -126,3 +131,41 @@ def test_batch_survives_a_failure_and_skips_unchanged(mirror, tmp_path):
     assert again.skipped == ["E06000034"] and again.built == []
     forced = run_batch(["E06000034"], out_root=tmp_path, progress=False, force=True)
     assert forced.built == ["E06000034"]
+
+
+@pytest.fixture(scope="module")
+def borough_packs(mirror, tmp_path_factory):
+    out = tmp_path_factory.mktemp("boroughs")
+    report = run_batch(["E10000012", "E06000034", "W06000015", "MID_ESSEX"], workers=2,
+                       out_root=out, progress=False)
+    assert report.failed == {}
+    return out
+
+
+@pytest.mark.parametrize(("code", "name", "carers"), [
+    ("E10000012", "Essex", "124,443"),       # county = sum of its 12 districts
+    ("E06000034", "Thurrock", "12,671"),
+    ("W06000015", "Cardiff", None),
+    ("MID_ESSEX", "Mid Essex", "32,581"),    # NHS place from params groups
+])
+def test_borough_packs(borough_packs, code, name, carers):
+    folder = borough_packs / code
+    page = (folder / "index.html").read_text(encoding="utf-8")
+    assert_clean_html(page)
+    text = text_of(page)
+    assert f"Unpaid carers: commissioning evidence pack: {name}" in text
+    for heading in SECTIONS:
+        assert re.search(rf"<h2[^>]*>{re.escape(heading)}",
+                         page.replace("&amp;", "&").replace("&#39;", "'")), heading
+    if carers:
+        assert f"{carers} usual residents aged 5 and over in {name} provide unpaid care" in text
+    assert list((folder / "tables").glob("*.csv"))
+    assert (folder / f"{code}.xlsx").stat().st_size > 0
+    index = (borough_packs / "index.html").read_text(encoding="utf-8")
+    assert f'href="{code}/index.html"' in index
+
+
+def test_welsh_pack_compares_with_england_and_wales(borough_packs):
+    text = text_of((borough_packs / "W06000015" / "index.html").read_text(encoding="utf-8"))
+    assert "England and Wales (8.9%)" in text
+    assert "do not cover Cardiff" in text  # no projection data: said, not failed
