@@ -17,6 +17,23 @@ MIRROR = Path(_MIRROR) if Path(_MIRROR).is_absolute() else (ROOT / _MIRROR).reso
 os.environ["CARERLIB_CACHE"] = tempfile.mkdtemp(prefix="carerlib-test-cache-")
 os.environ["CARERLIB_DATA_MIRROR"] = str(MIRROR)
 
+def need_file(path: Path) -> Path:
+    """Skip (with the reason) a test whose official file is not in the mirror."""
+    if not path.exists():
+        pytest.skip(f"official data mirror not found: {path} (set CARERLIB_DATA_MIRROR)")
+    return path
+
+
+def southend_proxy_inputs():
+    """The Southend strategy's health-breakdown example (002, §6): 100 carers, 40% at risk,
+    £4,254 rehabilitation + 2 weeks × £1,067 residential care, £2,500 of breaks a carer."""
+    from carerlib.breaks import HealthBreakdownInputs
+
+    return HealthBreakdownInputs(cohort=100, share_at_risk=0.40, rehab_episode_cost=4254,
+                                 rehab_weeks=2, residential_cost_per_week=1067,
+                                 break_cost_per_carer=2500)
+
+
 TS039_HEADER = (
     "date,geography,geography code,"
     "Provision of unpaid care: Total: All usual residents aged 5 and over,"

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import csv
-import os
 import statistics
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import MIRROR
 
 from carerlib.ascof import (
     ASCOF_COLUMNS,
@@ -19,10 +19,7 @@ from carerlib.ascof import (
 )
 from carerlib.errors import DataError
 
-DATA = Path(
-    os.environ.get("CARERLIB_DATA_MIRROR")
-    or Path(__file__).resolve().parents[1].parent / "shared" / "data"
-)
+DATA = MIRROR
 ASCOF = DATA / "ascof" / "asc-outcomes-la-2015-16-to-2022-23.csv"
 SOUTHEND = "E06000033"
 QOL = "Outcome, ASC Carer Quality of Life"

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pytest
 import yaml
+from conftest import southend_proxy_inputs
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -18,7 +19,6 @@ from carerlib.breaks import (
     STRATEGY_TYPO_NOTE,
     BreaksParams,
     CostAvoidanceRow,
-    HealthBreakdownInputs,
     Organisation,
     cost_avoidance,
     financial_commitments,
@@ -34,14 +34,7 @@ from carerlib.errors import ParamsError
 PARAMS_FILE = Path(__file__).resolve().parents[1] / "params" / "defaults.yaml"
 
 # The Southend strategy's example (002 §6 and theme 5, after Baker Tilly 2011).
-SOUTHEND = HealthBreakdownInputs(
-    cohort=100,
-    share_at_risk=0.40,
-    rehab_episode_cost=4254,
-    rehab_weeks=2,
-    residential_cost_per_week=1067,
-    break_cost_per_carer=2500,
-)
+SOUTHEND = southend_proxy_inputs()
 
 
 @pytest.fixture(scope="module")

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pandas as pd
 import pytest
+from conftest import MIRROR, need_file
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -22,19 +20,11 @@ from carerlib.dependency import (
 from carerlib.errors import DataError
 from carerlib.projections import read_snpp2016, read_snpp2022
 
-DATA = Path(
-    os.environ.get("CARERLIB_DATA_MIRROR")
-    or Path(__file__).resolve().parents[1].parent / "shared" / "data"
-)
+DATA = MIRROR
 SNPP2022 = DATA / "population" / "snpp2022-migcat-persons-essex-southend-thurrock-all-ages.csv"
 SNPP2016 = DATA / "population" / "snpp2016-persons-age60plus-ltla.csv"
 SOUTHEND = "E06000033"
 
-
-def _need(path: Path) -> Path:
-    if not path.exists():
-        pytest.skip(f"official data mirror not found: {path} (set CARERLIB_DATA_MIRROR)")
-    return path
 
 
 def _toy(ages: dict[int, float], year: int = 2030, code: str = "A") -> pd.DataFrame:
@@ -141,7 +131,7 @@ def test_ratios_positive_and_scale_free(counts: list[float], scale: float) -> No
 
 @pytest.fixture(scope="module")
 def snpp2022() -> pd.DataFrame:
-    return read_snpp2022(_need(SNPP2022))
+    return read_snpp2022(need_file(SNPP2022))
 
 
 def test_southend_potential_support_ratio(snpp2022: pd.DataFrame) -> None:
@@ -170,7 +160,7 @@ def test_all_areas_and_years_at_once(snpp2022: pd.DataFrame) -> None:
 
 
 def test_2016_based_has_no_working_ages() -> None:
-    snpp2016 = read_snpp2016(_need(SNPP2016))
+    snpp2016 = read_snpp2016(need_file(SNPP2016))
     southend = snpp2016[snpp2016["area_code"] == SOUTHEND]
     table = dependency_table(southend)
     assert table["value"].isna().all()

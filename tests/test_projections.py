@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import csv
-import os
 import re
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import MIRROR, need_file
 
 from carerlib.errors import DataError
 from carerlib.projections import (
@@ -27,10 +27,7 @@ from carerlib.projections import (
     read_snpp2022,
 )
 
-DATA = Path(
-    os.environ.get("CARERLIB_DATA_MIRROR")
-    or Path(__file__).resolve().parents[1].parent / "shared" / "data"
-)
+DATA = MIRROR
 SNPP2022 = DATA / "population" / "snpp2022-migcat-persons-essex-southend-thurrock-all-ages.csv"
 SNPP2016 = DATA / "population" / "snpp2016-persons-age60plus-ltla.csv"
 RATES = DATA / "census2021" / "ew-unpaid-care-rates-by-age-sex-2021.csv"
@@ -38,31 +35,26 @@ TS007 = DATA / "census2021" / "census2021-ts007-ltla.csv"
 SOUTHEND = "E06000033"
 
 
-def _need(path: Path) -> Path:
-    if not path.exists():
-        pytest.skip(f"official data mirror not found: {path} (set CARERLIB_DATA_MIRROR)")
-    return path
-
 
 @pytest.fixture(scope="module")
 def snpp2022() -> pd.DataFrame:
-    return read_snpp2022(_need(SNPP2022))
+    return read_snpp2022(need_file(SNPP2022))
 
 
 @pytest.fixture(scope="module")
 def snpp2016() -> pd.DataFrame:
-    return read_snpp2016(_need(SNPP2016))
+    return read_snpp2016(need_file(SNPP2016))
 
 
 @pytest.fixture(scope="module")
 def rates() -> pd.DataFrame:
-    return read_national_care_rates(_need(RATES))
+    return read_national_care_rates(need_file(RATES))
 
 
 @pytest.fixture(scope="module")
 def southend_2021() -> pd.DataFrame:
     """Census 2021 TS007 single years of age for Southend, read here with plain pandas."""
-    ts007 = pd.read_csv(_need(TS007))
+    ts007 = pd.read_csv(need_file(TS007))
     row = ts007.loc[ts007["geography code"] == SOUTHEND].iloc[0]
     ages: dict[int, float] = {}
     for column in ts007.columns:
@@ -375,7 +367,7 @@ def test_works_with_the_package_census_readers(rates: pd.DataFrame, snpp2022: pd
     census = pytest.importorskip("carerlib.census")
     if not hasattr(census, "read_ts007"):
         pytest.skip("carerlib.census has no read_ts007 yet")
-    base = census.read_ts007(_need(TS007))
+    base = census.read_ts007(need_file(TS007))
     observed = pd.DataFrame({"area_code": [SOUTHEND], "band": [ALL_HOURS], "carers": [15_019.0]})
     exact = project_carers(observed, base[base["area_code"] == SOUTHEND], base, rates).table
     assert exact.loc[exact["area_code"] == SOUTHEND, "projected"].iloc[0] == pytest.approx(15_019)

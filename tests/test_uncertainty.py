@@ -7,11 +7,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
+from conftest import southend_proxy_inputs
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from carerlib.breaks import HealthBreakdownInputs, health_breakdown_proxy, load_breaks_params
+from carerlib.breaks import health_breakdown_proxy, load_breaks_params
 from carerlib.uncertainty import (
     MonteCarloSettings,
     Range,
@@ -26,14 +27,7 @@ from carerlib.uncertainty import (
     summarise_draws,
 )
 
-SOUTHEND = HealthBreakdownInputs(
-    cohort=100,
-    share_at_risk=0.40,
-    rehab_episode_cost=4254,
-    rehab_weeks=2,
-    residential_cost_per_week=1067,
-    break_cost_per_carer=2500,
-)
+SOUTHEND = southend_proxy_inputs()
 PARAMS_FILE = Path(__file__).resolve().parents[1] / "params" / "defaults.yaml"
 
 
