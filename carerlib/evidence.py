@@ -407,6 +407,39 @@ def dependency_over_time(data: OfficialData, code: str, params: Params) -> pd.Da
     return pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
 
 
+#: Age groups whose growth a pack reports: (youngest, oldest or None for "and over").
+GROWTH_GROUPS = ((18, 64), (65, None), (85, None), (0, None))
+
+
+def age_group_growth_table(data: OfficialData, code: str, params: Params) -> pd.DataFrame:
+    """Percentage growth of each age group between the censuses and from the first year of
+    each projection to each horizon year."""
+    spans = [("Census 2011 to 2021", pd.concat([_area_frame(data.ages_2011, code),
+                                               _area_frame(data.ages_2021, code)]), 2011, [2021])]
+    for vintage, frame in data.projections().items():
+        mine = _area_frame(frame, code)
+        if not mine.empty:
+            first = int(mine["year"].min())
+            spans.append((f"{vintage} projection", mine, first,
+                          [y for y in params.projections.horizon_years if y > first]))
+    rows = []
+    for label, frame, start, ends in spans:
+        if frame.empty:
+            continue
+        for end in ends:
+            for low, high in GROWTH_GROUPS:
+                result = dependency.age_group_growth(frame, low, high, start, end)
+                rows.append(result.assign(source=label, ages=dependency.age_group_label(
+                    low, high), start=start))
+    if not rows:
+        return pd.DataFrame()
+    table = pd.concat(rows, ignore_index=True)
+    table = table[table["value"].notna()]
+    table["ages"] = table["ages"].replace({"0+": "all ages"})
+    return table.rename(columns={"start": "from", "year": "to", "value": "change (%)"})[
+        ["source", "ages", "from", "to", "change (%)"]]
+
+
 def _future_section(name: str, code: str, params: Params, data: OfficialData,
                     observed: pd.DataFrame, figures: dict) -> tuple[Section, list[Statement]]:
     section = Section("future", "Future demand")
@@ -449,15 +482,26 @@ def _future_section(name: str, code: str, params: Params, data: OfficialData,
         section.blocks.append(Text(f"No population by single year of age is available for "
                                    f"{name}, so dependency ratios cannot be shown.", "missing"))
     if not table.empty:
-        wide = table[table["value"].notna()].pivot_table(
+        shown = table[table["value"].notna()]
+        first = shown.groupby("source")["year"].transform("min")
+        keep = ((shown["year"] - first) % 5 == 0) | shown["year"].isin(
+            params.projections.horizon_years)
+        wide = shown[keep].pivot_table(
             index=["source", "year"], columns="label", values="value").reset_index()
         section.blocks.append(Table(
-            f"Dependency ratios in {name} by source and year", wide, proj_source,
+            f"Dependency ratios in {name} (every fifth year shown)", wide,
+            proj_source,
             {"year": "{}"} | {c: "{:.2f}" for c in wide.columns if c not in ("source", "year")},
             "dependency_ratios"))
         notes = sorted(set(table.loc[table["value"].isna(), "note"].dropna()) - {""})
         for note in notes:
             section.blocks.append(Text(note, "note"))
+
+    growth = age_group_growth_table(data, code, params)
+    if not growth.empty:
+        section.blocks.append(Table(
+            f"Growth of age groups in {name}", growth, proj_source,
+            {"from": "{}", "to": "{}", "change (%)": "{:+.1f}"}, "age_group_growth"))
 
     # Older population and projected carers, for each projection vintage that covers the area.
     older = []

@@ -169,3 +169,13 @@ def test_welsh_pack_compares_with_england_and_wales(borough_packs):
     text = text_of((borough_packs / "W06000015" / "index.html").read_text(encoding="utf-8"))
     assert "England and Wales (8.9%)" in text
     assert "do not cover Cardiff" in text  # no projection data: said, not failed
+
+
+def test_names_from_params_are_escaped(mirror, tmp_path):
+    extra = tmp_path / "evil.yaml"
+    extra.write_text('groups:\n  EVIL_GROUP:\n    name: "<script>alert(1)</script> & Co"\n'
+                     "    members: [E07000067, E07000070]\n")
+    result = build_pack("EVIL_GROUP", params_file=extra, out_root=tmp_path / "out")
+    page = result.html.read_text(encoding="utf-8")
+    assert "<script>alert(1)" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in page
