@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from carerlib import change, dependency, health, needs, peers  # noqa: E402
+from carerlib import change, dependency, health, needs, peers, projections  # noqa: E402
 from carerlib.datastore import DataStore  # noqa: E402
 from carerlib.official import OfficialData  # noqa: E402
 
@@ -47,7 +47,8 @@ def mirror_path() -> Path:
 def load(mirror: Path) -> OfficialData:
     """Read and aggregate every census frame the tables need."""
     official = OfficialData(DataStore(mirror), groups=MID_ESSEX)
-    for frame in ("members", "care_2021", "care_2011", "ages_2021", "ages_2011"):
+    for frame in ("members", "care_2021", "care_2011", "ages_2021", "ages_2011", "care_rates",
+                  "projection_2022", "projection_2016"):
         getattr(official, frame)
     return official
 
@@ -92,6 +93,15 @@ def steps(official: OfficialData, defaults: dict) -> list[tuple[str, Callable[[d
          put("dep21", lambda d: dependency.dependency_table(official.ages_2021))),
         ("dependency ratios 2011",
          put("dep11", lambda d: dependency.dependency_table(official.ages_2011))),
+        ("dependency ratios, 2022- and 2016-based projections",
+         put("dep_proj", lambda d: tuple(dependency.dependency_table(f)
+                                         for f in official.projections().values()))),
+        ("projected carers by band, every covered area and vintage",
+         put("projected", lambda d: tuple(
+             projections.project_carers(
+                 d["broad"][0][["area_code", "band", "carers"]], official.ages_2021, f,
+                 official.care_rates).table
+             for f in official.projections().values()))),
         ("expected carers in poor health (2021, 2011)",
          put("health", lambda d: tuple(health.expected_poor_health(f, rates)
                                        for f in d["broad"]))),
