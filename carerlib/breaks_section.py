@@ -25,6 +25,29 @@ LABELS = {
 }
 
 
+def _by_unit(value: float, unit: str) -> str:
+    """Show a model figure in its unit: £ amounts whole, shares as %, ratios to 2 places."""
+    if value is None or value != value:
+        return ""
+    if unit == "£":
+        return f"£{value:,.0f}"
+    if unit == "share":
+        return f"{value:.1%}"
+    if unit in ("carers", "breaks", "years", "year"):
+        return f"{value:,.0f}"
+    return f"{value:,.2f}"
+
+
+def _sroi_unit(measure: str) -> str:
+    if "(£)" in measure:
+        return "£"
+    if "rate" in measure.lower():
+        return "share"
+    if "year" in measure.lower():
+        return "years"
+    return "ratio"
+
+
 def break_even_curve(inputs: breaks.HealthBreakdownInputs, points: int = 101) -> pd.DataFrame:
     """Net saving against the share of carers at risk, for breaks to the at-risk carers only and
     for breaks to the whole cohort (the scenario in which 39.1% is the break-even share)."""
@@ -64,9 +87,11 @@ def breaks_section(params: BreaksParams) -> tuple[Section, list[Statement]]:
     result = breaks.health_breakdown_proxy(inputs)
     working = breaks.health_breakdown_working(result)
     proxy_source = hb.rehab_episode_cost.source
+    shown = working.assign(value=[_by_unit(v, u) for v, u in zip(
+        working["value"], working["unit"], strict=True)]).drop(columns="unit")
     section.blocks.append(Table(
-        "Health-breakdown proxy (Baker Tilly method), worked line by line", working,
-        proxy_source, {"value": "{:,.4g}"}, "health_breakdown_working"))
+        "Health-breakdown proxy (Baker Tilly method), worked line by line", shown,
+        proxy_source, name="health_breakdown_working"))
     section.blocks.append(Text(breaks.STRATEGY_TYPO_NOTE, "note"))
     statements.append(Statement(
         f"Modelled scenario: breaks for {result.carers_given_breaks:,.0f} at-risk carers cost "
@@ -139,10 +164,12 @@ def breaks_section(params: BreaksParams) -> tuple[Section, list[Statement]]:
 
     # SROI.
     result_sroi = sroi.sroi(params.sroi)
+    summary = sroi.sroi_summary(result_sroi)
+    summary["value"] = [_by_unit(v, _sroi_unit(m)) for v, m in zip(
+        summary["value"], summary["measure"], strict=True)]
     section.blocks.append(Table(
-        "Social return on investment (modelled)", sroi.sroi_summary(result_sroi),
-        "Cabinet Office SROI guide (2012) method; outcomes in params", {"value": "{:,.4g}"},
-        "sroi_summary"))
+        "Social return on investment (modelled)", summary,
+        "Cabinet Office SROI guide (2012) method; outcomes in params", name="sroi_summary"))
     if params.sroi.note:
         section.blocks.append(Text(params.sroi.note, "note"))
 

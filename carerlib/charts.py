@@ -3,6 +3,9 @@ axis units, and a source line under every chart."""
 
 from __future__ import annotations
 
+import html
+import textwrap
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -20,15 +23,16 @@ def house_style(fig: go.Figure, title: str, source: str, *, x_title: str = "",
         colorway=PALETTE,
         template="simple_white",
         height=height,
-        margin={"l": 70, "r": 30, "t": 70, "b": 110},
-        legend={"orientation": "h", "y": -0.22, "x": 0, "title": None},
+        margin={"l": 70, "r": 30, "t": 110, "b": 95},
+        legend={"orientation": "h", "y": 1.02, "x": 0, "yanchor": "bottom", "title": None},
         xaxis_title=x_title,
         yaxis_title=y_title,
     )
     fig.add_annotation(
-        text=f"Source: {source}", xref="paper", yref="paper", x=0, y=-0.38,
-        showarrow=False, xanchor="left", yanchor="top", font={"size": 11, "color": "#555"},
-        align="left",
+        text="<br>".join(textwrap.wrap(html.escape(f"Source: {source}"), 150)),
+        xref="paper", yref="paper", x=0, y=0,
+        yshift=-62, showarrow=False, xanchor="left", yanchor="top",
+        font={"size": 11, "color": "#555"}, align="left",
     )
     return fig
 
@@ -76,7 +80,7 @@ def interval_dots(data: pd.DataFrame, label: str, value: str, lower: str, upper:
                  "arrayminus": data[value] - data[lower], "color": "#555"},
         hovertemplate="%{y}: %{x:.2%}<extra></extra>",
     ))
-    fig.update_xaxes(tickformat=".1%")
+    fig.update_xaxes(tickformat=".2%")
     fig.update_yaxes(autorange="reversed")
     return house_style(fig, title, source, x_title=x_title, height=120 + 45 * len(data))
 

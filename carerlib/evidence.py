@@ -488,6 +488,7 @@ def _future_section(name: str, code: str, params: Params, data: OfficialData,
             params.projections.horizon_years)
         wide = shown[keep].pivot_table(
             index=["source", "year"], columns="label", values="value").reset_index()
+        wide.columns.name = None
         section.blocks.append(Table(
             f"Dependency ratios in {name} (every fifth year shown)", wide,
             proj_source,
@@ -647,6 +648,7 @@ def _priorities_section(params: Params) -> Section:
                         params.priorities.weights.items())
     section.blocks.append(Table(
         "Commissioning intentions ranked by weighted score", table, params.priorities.source,
-        {"weighted_score": "{:.2f}"}, "priorities"))
+        {c: "{:g}" for c in table.columns if c not in ("intention", "weighted_score", "rank")}
+        | {"weighted_score": "{:.2f}"}, "priorities"))
     section.blocks.append(Text(f"Weights: {weights}. {params.priorities.note}", "note"))
     return section
