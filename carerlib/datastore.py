@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from carerlib import paths
+from carerlib.checksums import file_digest
 from carerlib.errors import CarerlibError, ParamsError
 
 MANIFEST = "MANIFEST.json"
@@ -106,7 +107,7 @@ class DataStore:
                 "vintage": self.dataset(k).vintage,
                 "file": self.dataset(k).path,
                 "read from": f"{self.kind} ({self.root})",
-                "sha256": sums.get(self.dataset(k).path, ""),
+                "sha256": sums.get(self.dataset(k).path) or file_digest(self.path(k)),
             }
             for k in keys
         ]

@@ -6,7 +6,6 @@ MANIFEST.json, and moved into place atomically: a bad or partial download never 
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import shutil
@@ -20,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from carerlib import atomic, census, paths
+from carerlib.checksums import sha256
 from carerlib.datastore import MANIFEST, Dataset, registry
 from carerlib.errors import CarerlibError, DataError
 
@@ -49,14 +49,6 @@ class FetchReport:
             lines.append(f"skipped {len(self.skipped)}:")
             lines += [f"  {k}: {why}" for k, why in sorted(self.skipped.items())]
         return "\n".join(lines)
-
-
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _download(url: str, timeout: float) -> bytes:

@@ -14,7 +14,6 @@ import re
 import shutil
 import tempfile
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import nbformat
@@ -22,6 +21,7 @@ import papermill as pm
 from nbconvert import HTMLExporter
 
 from carerlib import __version__, atomic, paths
+from carerlib.checksums import file_digest
 from carerlib.datastore import DataStore
 from carerlib.errors import CarerlibError
 from carerlib.params import area_params_path, load_params
@@ -38,23 +38,6 @@ class PackResult:
     area_code: str
     folder: Path
     html: Path
-
-
-def _sha256_bytes(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-@lru_cache(maxsize=256)
-def _file_digest(path: str, size: int, mtime_ns: int) -> str:
-    from carerlib.fetch import sha256
-
-    return sha256(Path(path))
-
-
-def file_digest(path: Path) -> str:
-    """SHA-256 of a file, remembered while its size and modification time are unchanged."""
-    stat = path.stat()
-    return _file_digest(str(path), stat.st_size, stat.st_mtime_ns)
 
 
 def code_digest() -> str:

@@ -16,6 +16,7 @@ import pytest
 from conftest import ts039_text
 
 from carerlib import fetch
+from carerlib.checksums import sha256
 from carerlib.errors import CarerlibError, DataError
 
 TS007_HEADER = ",".join(['"date"', '"geography"', '"geography code"',
@@ -114,7 +115,7 @@ def test_mirror_copy_matches_and_reports_gaps(mirror, tmp_path):
     report = fetch.fetch(dest=dest, mirror=mirror, keys=["ts039_ltla", "qs301_lad2011"])
     for rel in ("census2021/census2021-ts039-ltla.csv", "census2011/qs301ew-lad2011.csv"):
         assert (dest / rel).read_bytes() == (mirror / rel).read_bytes()
-        assert report.fetched[rel] == fetch.sha256(mirror / rel)
+        assert report.fetched[rel] == sha256(mirror / rel)
     empty = tmp_path / "empty-mirror"
     empty.mkdir()
     report = fetch.fetch(dest=tmp_path / "c2", mirror=empty, keys=["ts039_ltla"])
