@@ -14,6 +14,9 @@ PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F
 FONT = "Arial, Helvetica, sans-serif"
 
 
+# Marker lines set width and opacity: simple_white draws shapes 0 px wide at 30% opacity.
+
+
 def house_style(fig: go.Figure, title: str, source: str, *, x_title: str = "",
                 y_title: str = "", height: int = 420) -> go.Figure:
     """Apply the house layout: finding as title, units on axes, source line beneath."""
@@ -98,8 +101,8 @@ def tornado(data: pd.DataFrame, *, title: str, source: str, x_title: str) -> go.
         go.Bar(y=rows["input"], x=rows["output_at_high"] - base, base=base, orientation="h",
                name="input at its high value", marker_color=PALETTE[1]),
     ])
-    fig.add_vline(x=base, line_dash="dash", line_color="#555")
-    fig.add_vline(x=0, line_color="#D55E00")
+    fig.add_vline(line_width=2, opacity=1, x=base, line_dash="dash", line_color="#555")
+    fig.add_vline(line_width=2, opacity=1, x=0, line_color="#D55E00")
     fig.update_layout(barmode="overlay")
     return house_style(fig, title, source, x_title=x_title, height=160 + 45 * len(rows))
 
@@ -110,7 +113,8 @@ def histogram(values, *, title: str, source: str, x_title: str, markers: dict[st
     fig = go.Figure(go.Histogram(x=values, nbinsx=60, marker_color=PALETTE[0], opacity=0.85,
                                  name="simulations"))
     for i, (label, x) in enumerate(markers.items()):
-        fig.add_vline(x=x, line_dash="dash", line_color=PALETTE[(i + 1) % len(PALETTE)],
+        fig.add_vline(line_width=2, opacity=1, x=x, line_dash="dash",
+                      line_color=PALETTE[(i + 1) % len(PALETTE)],
                       annotation_text=label, annotation_position="top")
     fig.update_layout(showlegend=False)
     return house_style(fig, title, source, x_title=x_title, y_title="Simulations")
@@ -121,10 +125,10 @@ def break_even(data: pd.DataFrame, x: str, y: str, *, title: str, source: str, x
     """Lines of an output against one input, with the assumed value and break-even marked."""
     fig = line(data, x, y, color=color, title=title, source=source, x_title=x_title,
                y_title=y_title, markers=False)
-    fig.add_hline(y=0, line_color="#555")
-    fig.add_vline(x=assumed, line_dash="dash", line_color=PALETTE[2],
+    fig.add_hline(line_width=1.5, opacity=1, y=0, line_color="#555")
+    fig.add_vline(line_width=2, opacity=1, x=assumed, line_dash="dash", line_color=PALETTE[2],
                   annotation_text=f"assumed {assumed:.0%}", annotation_position="top left")
-    fig.add_vline(x=break_even_at, line_dash="dot", line_color=PALETTE[5],
+    fig.add_vline(line_width=2, opacity=1, x=break_even_at, line_dash="dot", line_color=PALETTE[5],
                   annotation_text=f"break-even {break_even_at:.1%}",
                   annotation_position="bottom right")
     fig.update_xaxes(tickformat=".0%")
