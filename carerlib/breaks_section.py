@@ -76,7 +76,7 @@ def breaks_section(params: BreaksParams) -> tuple[Section, list[Statement]]:
         f"{params.commitments.title}: indicative number of breaks at "
         f"£{rate.hourly_rate.value:,.2f} × {rate.hours_per_break.value:g} hours "
         f"= £{rate.hourly_rate.value * rate.hours_per_break.value:,.0f} a break",
-        table.drop(columns=["row_type"]).fillna(""), params.commitments.source,
+        table.drop(columns=["row_type"]), params.commitments.source,
         {"breaks": "£{:,.0f}", "other": "£{:,.0f}", "total": "£{:,.0f}",
          "indicative_breaks": "{:,.0f}"}, "commitments"))
     if params.commitments.note:
@@ -175,13 +175,13 @@ def breaks_section(params: BreaksParams) -> tuple[Section, list[Statement]]:
 
     ca = breaks.cost_avoidance(params.cost_avoidance.rows)
     section.blocks.append(Table(
-        "Cost avoidance (Kingston method)", ca.drop(columns=["row_type"]).fillna(""),
+        "Cost avoidance (Kingston method)", ca.drop(columns=["row_type"]),
         params.cost_avoidance.source, {c: "£{:,.0f}" for c in (
             "alternative_cost_per_family", "respite_cost_per_family", "avoided_per_family",
             "cost_avoided")} | {"families": "{:,.0f}"}, "cost_avoidance"))
     section.blocks.append(Table(
         "Returns reported elsewhere (for comparison, not for this area)",
-        breaks.reference_returns().fillna(""), "see the source column",
+        breaks.reference_returns(), "see the source column",
         {"investment": "{:,.0f}", "value": "{:,.2f}", "ratio": "{:,.2f}"}, "reference_returns"))
     section.blocks.append(Text(
         "Caveats: the national carers' demonstrator sites found that precise measurement of "

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+import numpy as np
 import pandas as pd
 
 from carerlib import (
@@ -136,9 +137,15 @@ def _official_evidence(code: str, params: Params, data: OfficialData) -> Evidenc
     ))
     comp_rows = pd.concat([totals_2021[totals_2021["area_code"] == code],
                            totals_2021[totals_2021["area_code"].isin(comp.index)]])
-    comp_rows["flag"] = compare_to(comp_rows["prevalence_lower"], comp_rows["prevalence_upper"],
-                                   england["prevalence"])
-    comp_rows.loc[comp_rows["area_code"].isin(comp.index), "flag"] = "comparator"
+    # Flag the area against each parent geography (Fingertips convention: the area's interval
+    # either excludes the comparator's value, or the two are similar).
+    flag_column = f"{name} compared with this area"
+    comp_rows[flag_column] = compare_to(
+        np.full(len(comp_rows), mine["prevalence_lower"]),
+        np.full(len(comp_rows), mine["prevalence_upper"]), comp_rows["prevalence"])
+    comp_rows.loc[comp_rows["area_code"] == code, flag_column] = ""
+    for _, row in comp_rows[comp_rows["area_code"] != code].iterrows():
+        ev.figures[f"flag_vs_{row['area_code']}"] = row[flag_column]
     who.blocks.append(Chart(
         charts.interval_dots(comp_rows, "area_name", "prevalence", "prevalence_lower",
                              "prevalence_upper", highlight=name, source=CENSUS_2021,
@@ -146,7 +153,7 @@ def _official_evidence(code: str, params: Params, data: OfficialData) -> Evidenc
                                    f"{'to' if flag == 'similar' else 'than'} {england_name}",
                              x_title="Residents aged 5+ providing unpaid care (95% interval)"),
         comp_rows[["area_name", "carers", "population", "prevalence", "prevalence_lower",
-                   "prevalence_upper", "flag"]],
+                   "prevalence_upper", flag_column]],
         CENSUS_2021, {"prevalence": "{:.2%}", "prevalence_lower": "{:.2%}",
                       "prevalence_upper": "{:.2%}"}, "prevalence_comparison_2021"))
 
@@ -624,7 +631,18 @@ def _health_section(name: str, code: str, params: Params, data: OfficialData,
             quality[["financial_year", "value", "england_median", "region_median", "rank",
                      "n_ranked"]], source, {"value": "{:.1f}", "england_median": "{:.1f}",
                                             "region_median": "{:.1f}"}, "ascof_1d"))
-        latest = quality.iloc[-1]
+    valued = quality[quality["value"].notna() & quality["rank"].notna()]
+    if valued.empty and not quality.empty:
+        section.blocks.append(Text(
+            f"No carer quality-of-life score is published for {name} in any survey year.",
+            "missing"))
+    if not valued.empty:
+        latest = valued.iloc[-1]
+        gaps = sorted(set(quality["financial_year"]) - set(valued["financial_year"]))
+        if gaps:
+            section.blocks.append(Text(
+                f"No carer quality-of-life score is published for {name} for "
+                f"{', '.join(gaps)}; the statement uses the latest year with one.", "note"))
         flag = ("higher" if latest["value"] > latest["england_median"] else
                 "lower" if latest["value"] < latest["england_median"] else "similar")
         summary.blocks.append(Statement(

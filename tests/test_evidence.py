@@ -1,0 +1,47 @@
+"""What a pack shows, computed in-process (no notebook): comparisons, gaps in the data, groups."""
+
+from __future__ import annotations
+
+import pytest
+
+from carerlib.evidence import build_evidence
+from carerlib.params import load_params
+from carerlib.report import Statement, Text
+
+
+def _texts(section) -> list[str]:
+    return [b.text for b in section.blocks if isinstance(b, Text)]
+
+
+def test_flags_against_each_parent(official):
+    ev = build_evidence("E07000070", load_params("E07000070"), official=official)
+    # Chelmsford 13,700 / 171,642 = 7.98% (interval 7.85%-8.11%) sits below every parent.
+    assert {k: v for k, v in ev.figures.items() if k.startswith("flag_vs_")} == {
+        "flag_vs_E10000012": "lower", "flag_vs_E12000006": "lower",
+        "flag_vs_E92000001": "lower", "flag_vs_K04000001": "lower"}
+    assert ev.figures["rank_all_ltlas"] == "260 of 331"
+
+
+@pytest.mark.parametrize(("code", "expected"), [
+    ("E06000053", "No carer quality-of-life score is published for Isles of Scilly in any "
+                  "survey year."),
+    ("E09000012", "No carer quality-of-life score is published for Hackney for 2021-22"),
+])
+def test_missing_ascof_values_are_said_not_fatal(official, code, expected):
+    ev = build_evidence(code, load_params(code), official=official)
+    assert any(t.startswith(expected) for t in _texts(ev.section("outcomes")))
+
+
+def test_district_without_social_care_duty(official):
+    ev = build_evidence("E07000070", load_params("E07000070"), official=official)
+    assert any("not a council with adult social care duties" in t
+               for t in _texts(ev.section("outcomes")))
+
+
+def test_group_is_summed_and_compared_with_its_county(official):
+    ev = build_evidence("X00000001", load_params(), official=official)  # Mid Essex (conftest)
+    assert ev.area_name == "Mid Essex"
+    assert ev.figures["carers_2021"] == 32_581  # Braintree + Chelmsford + Maldon
+    assert "flag_vs_E10000012" in ev.figures
+    first = next(b for b in ev.section("summary").blocks if isinstance(b, Statement))
+    assert first.figure.startswith("32,581 usual residents aged 5 and over in Mid Essex")
