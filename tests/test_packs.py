@@ -179,3 +179,16 @@ def test_names_from_params_are_escaped(mirror, tmp_path):
     page = result.html.read_text(encoding="utf-8")
     assert "<script>alert(1)" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in page
+
+
+def test_all_selects_every_ltla_utla_and_region(mirror):
+    from carerlib.batch import select_areas
+
+    codes = select_areas(every=True)
+    # 331 LTLAs, 24 counties that are not also LTLAs, 9 English regions and Wales.
+    assert len(codes) == 365
+    assert {"E06000033", "E10000012", "E12000006", "W92000004"} <= set(codes)
+    assert not {"E92000001", "K04000001", "MID_ESSEX"} & set(codes)
+    assert select_areas(group="south_essex") == ["E06000033", "E06000034"]
+    with pytest.raises(CarerlibError, match="batches.nowhere: no such batch"):
+        select_areas(group="nowhere")
