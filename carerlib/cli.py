@@ -52,6 +52,27 @@ def _packs(args: argparse.Namespace) -> int:
     return 1 if report.failed else 0
 
 
+def _areas(args: argparse.Namespace) -> int:
+    from carerlib.areas import areas_table
+    from carerlib.datastore import DataStore
+    from carerlib.official import OfficialData
+    from carerlib.params import load_params
+
+    store = DataStore.default()
+    if store is None or not store.has("ts039_ltla"):
+        raise CarerlibError("listing areas needs official data: run 'carerlib data fetch' or "
+                            "set CARERLIB_DATA_MIRROR")
+    groups = {k: g.model_dump() for k, g in load_params().groups.items()}
+    table = areas_table(OfficialData(store, groups).members)
+    if args.level:
+        table = table[table["levels"].str.split(",").apply(lambda ls: args.level in ls)]
+    if args.search:
+        table = table[table["area_name"].str.contains(args.search, case=False, regex=False)]
+    for row in table.sort_values(["level", "area_name"]).itertuples():
+        print(f"{row.area_code}\t{row.area_name}\t{row.levels}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="carerlib", description=__doc__)
     sub = top.add_subparsers(dest="command", required=True)
@@ -68,6 +89,12 @@ def parser() -> argparse.ArgumentParser:
     verify = data.add_parser("verify", help="check cached files against their SHA-256")
     verify.add_argument("--dest", type=Path)
     verify.set_defaults(func=_verify)
+
+    areas = sub.add_parser("areas", help="list area codes and names the data covers")
+    areas.add_argument("--level", choices=["ltla", "utla", "region", "country",
+                                           "england_and_wales", "group"])
+    areas.add_argument("--search", help="only names containing this text")
+    areas.set_defaults(func=_areas)
 
     pack = sub.add_parser("pack", help="build one area's evidence pack")
     pack.add_argument("area", help="area code, e.g. E06000033")

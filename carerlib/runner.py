@@ -173,6 +173,9 @@ def build_pack(
                             "output_dir": str(staging)},
                 kernel_name=params.pack.kernel, progress_bar=False,
                 execution_timeout=params.pack.cell_timeout_seconds, cwd=str(source.parent),
+                # The kernel's start-up chatter (e.g. its transport warning) is not for users;
+                # cell errors still reach us through papermill.
+                extra_arguments=["--IPKernelApp.log_level=ERROR"],
             )
         except pm.PapermillExecutionError as exc:
             raise CarerlibError(

@@ -1,0 +1,35 @@
+"""The command line: one-line errors and exit codes a batch script can rely on."""
+
+from __future__ import annotations
+
+from carerlib.cli import main
+
+
+def test_areas_lists_groups_and_counties(mirror, capsys):
+    assert main(["areas", "--search", "essex"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "E10000012\tEssex\tutla" in lines
+    assert "MID_ESSEX\tMid Essex\tgroup" in lines
+
+
+def test_unknown_area_is_one_line_error(mirror, capsys, tmp_path):
+    assert main(["pack", "E99999999", "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0
+    assert err.startswith("error: E99999999:") and "unknown area code" in err
+
+
+def test_bad_params_file_is_one_line_error(capsys, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("confidence_level: 2\n")
+    assert main(["pack", "E06000033", "--params", str(bad), "--out", str(tmp_path)]) == 2
+    assert capsys.readouterr().err.strip().startswith(f"error: {bad}: confidence_level: ")
+    assert not (tmp_path / "E06000033").exists()
+
+
+def test_fetch_from_mirror(mirror, capsys, tmp_path):
+    code = main(["data", "fetch", "--mirror", str(mirror), "--dest", str(tmp_path),
+                 "ts039_ltla"])
+    assert code == 0
+    assert "fetched 1 file(s)" in capsys.readouterr().out
+    assert main(["data", "verify", "--dest", str(tmp_path)]) == 0
