@@ -63,7 +63,7 @@ class Section:
 
 def _format(value, spec: str) -> str:
     """Format a number with `spec`; blanks stay blank and text passes through."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return ""
     if isinstance(value, numbers.Number) and not isinstance(value, bool):
         return spec.format(value)
@@ -79,8 +79,7 @@ def format_frame(data: pd.DataFrame, formats: dict[str, str]) -> pd.DataFrame:
             spec = "{:,}"
         elif spec is None and pd.api.types.is_float_dtype(out[column]):
             spec = "{:,.2f}"
-        if spec:
-            out[column] = out[column].map(lambda v, s=spec: _format(v, s))
+        out[column] = out[column].map(lambda v, s=spec or "{}": _format(v, s))
     return out.astype(str)
 
 
