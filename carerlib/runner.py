@@ -10,8 +10,10 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import os
 import re
 import shutil
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +31,7 @@ from carerlib.params import area_params_path, load_params
 TEMPLATES = Path(__file__).parent / "templates"
 PLOTLY_ASSET = "plotly.min.js"
 INPUTS_FILE = "inputs.json"
+FALLBACK_KERNEL = "carerlib"
 _PLACEHOLDER = "<!-- carerlib:plotly -->"
 _H2 = re.compile(r'<h2 id="([^"]+)"[^>]*>(.*?)(?:<a class="anchor-link".*?</a>)?</h2>', re.S)
 
@@ -134,6 +137,37 @@ def export_html(notebook: nbformat.NotebookNode, title: str, self_contained: boo
     return add_table_of_contents(body)
 
 
+def _runs_this_python(argv0: str) -> bool:
+    return os.path.abspath(argv0) == os.path.abspath(sys.executable) or argv0 in (
+        "python", "python3", "{python}")
+
+
+def kernel_for_this_environment(preferred: str) -> str:
+    """A kernel that runs the Python carerlib is installed in.
+
+    A stray user-level kernelspec of the same name can point at another Python that lacks
+    carerlib; then a 'carerlib' kernel is registered inside this environment and used instead.
+    """
+    from ipykernel.kernelspec import install
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    manager = KernelSpecManager()
+    for attempt in (preferred, FALLBACK_KERNEL):
+        try:
+            if _runs_this_python(manager.get_kernel_spec(attempt).argv[0]):
+                return attempt
+        except NoSuchKernel:
+            pass
+        if attempt == FALLBACK_KERNEL:
+            break
+    install(kernel_name=FALLBACK_KERNEL, display_name="Python (carerlib)", prefix=sys.prefix)
+    if _runs_this_python(manager.get_kernel_spec(FALLBACK_KERNEL).argv[0]):
+        return FALLBACK_KERNEL
+    raise CarerlibError(
+        f"no Jupyter kernel runs this environment's Python ({sys.executable}); kernelspecs "
+        f"'{preferred}' and '{FALLBACK_KERNEL}' point elsewhere (see 'jupyter kernelspec list')")
+
+
 def _source_cell_number(notebook: Path, failing_source: str, fallback: int) -> int:
     """1-based number of the failing cell in the source notebook (papermill adds cells to the
     executed copy, so its indices do not match what the analyst sees)."""
@@ -171,7 +205,7 @@ def build_pack(
                 parameters={"area_code": area_code,
                             "params_file": str(params_file) if params_file else None,
                             "output_dir": str(staging)},
-                kernel_name=params.pack.kernel, progress_bar=False,
+                kernel_name=kernel_for_this_environment(params.pack.kernel), progress_bar=False,
                 execution_timeout=params.pack.cell_timeout_seconds, cwd=str(source.parent),
                 # The kernel's start-up chatter (e.g. its transport warning) is not for users;
                 # cell errors still reach us through papermill.

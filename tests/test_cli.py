@@ -33,3 +33,18 @@ def test_fetch_from_mirror(mirror, capsys, tmp_path):
     assert code == 0
     assert "fetched 1 file(s)" in capsys.readouterr().out
     assert main(["data", "verify", "--dest", str(tmp_path)]) == 0
+
+
+def test_stray_kernelspec_does_not_hijack_packs(tmp_path, monkeypatch):
+    """A 'python3' kernelspec for another Python (without carerlib) is bypassed."""
+    import json
+
+    from carerlib.runner import kernel_for_this_environment
+
+    stray = tmp_path / "kernels" / "python3"
+    stray.mkdir(parents=True)
+    (stray / "kernel.json").write_text(json.dumps({
+        "argv": ["/nonexistent/python", "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "Some other Python", "language": "python"}))
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path))
+    assert kernel_for_this_environment("python3") == "carerlib"
