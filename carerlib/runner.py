@@ -16,6 +16,7 @@ import shutil
 import sys
 import tempfile
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import nbformat
@@ -43,6 +44,7 @@ class PackResult:
     html: Path
 
 
+@lru_cache(maxsize=1)
 def code_digest() -> str:
     """One hash over carerlib's own source and templates: a code change rebuilds every pack."""
     root = Path(__file__).parent
