@@ -132,10 +132,10 @@ INDEX_COLUMNS = [
     ("area_name", "Area", "text"), ("area_code", "Code", "text"),
     ("carers_2021", "Carers 2021 (aged 5+)", "int"),
     ("prevalence_2021", "% of residents 5+", "pct"),
-    ("prevalence_flag", "Against England", "text"),
+    ("prevalence_flag", "Against England (Wales: England and Wales)", "text"),
     ("share_50_plus_hours", "% caring 50+ hours", "pct"),
-    ("potential_support_ratio_start", "Support ratio now", "dec"),
-    ("potential_support_ratio_end", "Support ratio at horizon", "dec"),
+    ("potential_support_ratio_2021", "Support ratio 2021 (15–64 per 65+)", "dec"),
+    ("potential_support_ratio_end", "Projected support ratio at horizon", "dec"),
     ("mode", "Built from", "text"), ("generated", "Generated", "text"),
 ]
 

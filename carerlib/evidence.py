@@ -456,6 +456,9 @@ def _future_section(name: str, code: str, params: Params, data: OfficialData,
     psr = table[(table["measure"] == "potential_support_ratio") & table["value"].notna()] \
         if not table.empty else table
     proj_source = f"ONS Census 2011 and 2021 (single years of age); {params.projections.source}"
+    census_psr = psr[psr["source"] == "Census 2021"] if not psr.empty else psr
+    if not census_psr.empty:
+        figures["potential_support_ratio_2021"] = float(census_psr["value"].iloc[0])
     if not psr.empty:
         section.blocks.append(Chart(
             charts.line(psr, "year", "value", color="source", source=proj_source,
@@ -467,24 +470,32 @@ def _future_section(name: str, code: str, params: Params, data: OfficialData,
             "potential_support_ratio"))
         vintage = next((f"{v} projection" for v in params.projections.vintages
                         if f"{v} projection" in set(psr["source"])), None)
-        if vintage:
+        wording = params.statements.support_ratio
+        if vintage:  # from the projection's first year to the last horizon it reaches
             series = psr[psr["source"] == vintage].set_index("year")["value"]
-            start_year = int(series.index.min())
-            end_year = max((y for y in params.projections.horizon_years if y in series.index),
-                           default=int(series.index.max()))
-            start, end = series.loc[start_year], series.loc[end_year]
+            horizon = [y for y in params.projections.horizon_years if y in series.index]
+            years = (int(series.index.min()), max(horizon or [int(series.index.max())]))
+        else:  # no projection covers the area: the change between the two censuses
+            series = psr[psr["source"].str.startswith("Census")].set_index("year")["value"]
+            years = (int(series.index.min()), int(series.index.max()))
+        if years[0] != years[1]:
+            start, end = series.loc[years[0]], series.loc[years[1]]
             change = end / start - 1
-            wording = params.statements.support_ratio
             trend = ("falling" if change < -wording.threshold else
                      "rising" if change > wording.threshold else "steady")
-            figures.update(potential_support_ratio_start=float(start),
-                           potential_support_ratio_end=float(end),
-                           potential_support_ratio_years=f"{start_year}–{end_year}")
-            statements.append(Statement(
-                f"{name} has {start:.2f} people aged {dep.working_ages[0]}–{dep.working_ages[1]} "
-                f"for every person aged {dep.older_age}+ in {start_year}; the {vintage} gives "
-                f"{end:.2f} by {end_year} ({change:+.1%}).",
-                getattr(wording, trend), proj_source))
+            ages = (f"people aged {dep.working_ages[0]}–{dep.working_ages[1]} for every person "
+                    f"aged {dep.older_age}+")
+            if vintage:
+                figures.update(potential_support_ratio_start=float(start),
+                               potential_support_ratio_end=float(end),
+                               potential_support_ratio_years=f"{years[0]}–{years[1]}")
+                figure = (f"{name} has {start:.2f} {ages} in {years[0]}; the {vintage} gives "
+                          f"{end:.2f} by {years[1]} ({change:+.1%}).")
+            else:
+                figure = (f"{name} had {end:.2f} {ages} in {years[1]}, against {start:.2f} in "
+                          f"{years[0]} ({change:+.1%}); no population projection supplied "
+                          "covers the area.")
+            statements.append(Statement(figure, getattr(wording, trend), proj_source))
     elif table.empty:
         section.blocks.append(Text(f"No population by single year of age is available for "
                                    f"{name}, so dependency ratios cannot be shown.", "missing"))

@@ -45,3 +45,21 @@ def test_group_is_summed_and_compared_with_its_county(official):
     assert "flag_vs_E10000012" in ev.figures
     first = next(b for b in ev.section("summary").blocks if isinstance(b, Statement))
     assert first.figure.startswith("32,581 usual residents aged 5 and over in Mid Essex")
+
+
+def test_support_ratio_statement_falls_back_to_censuses(official):
+    from carerlib.dependency import potential_support_ratio
+
+    ev = build_evidence("E07000223", load_params("E07000223"), official=official)  # Adur
+    psr = {}
+    for frame in (official.ages_2011, official.ages_2021):
+        table = potential_support_ratio(frame[frame["area_code"] == "E07000223"])
+        psr[int(table["year"].iloc[0])] = float(table["value"].iloc[0])
+    statement = next(b.figure for b in ev.section("summary").blocks
+                     if isinstance(b, Statement) and "aged 65+" in b.figure)
+    assert statement == (
+        f"Adur had {psr[2021]:.2f} people aged 15–64 for every person aged 65+ in 2021, against "
+        f"{psr[2011]:.2f} in 2011 ({psr[2021] / psr[2011] - 1:+.1%}); no population projection "
+        "supplied covers the area.")
+    assert ev.figures["potential_support_ratio_2021"] == pytest.approx(psr[2021])
+    assert "potential_support_ratio_end" not in ev.figures
