@@ -27,6 +27,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from carerlib import validation
 from carerlib.errors import DataError
 
 POPULATION_COLUMNS = ["area_code", "area_name", "year", "age", "population"]
@@ -93,7 +94,7 @@ def read_snpp2016(path: str | Path) -> pd.DataFrame:
 
 def age_coverage(frame: pd.DataFrame) -> tuple[int, int]:
     """Return ``(min_age, max_age)`` of a tidy population frame; ``max_age`` is open-ended."""
-    _require_columns(frame, ["age"], "population frame")
+    validation.require_columns(frame, ["age"], "population frame")
     if frame.empty:
         raise DataError("population frame", "no rows")
     return int(frame["age"].min()), int(frame["age"].max())
@@ -109,8 +110,8 @@ def read_national_care_rates(path: str | Path) -> pd.DataFrame:
     census asked about caring only of people aged 5 and over, so its count is a structural zero.
     """
     source = str(path)
-    raw = _read_csv(path, dtype={"care": "str", "age": "str", "sex": "str"})
-    _require_columns(raw, ["care", "age", "sex", "n", "total_population"], source)
+    raw = _read_csv(path)
+    validation.require_columns(raw, ["care", "age", "sex", "n", "total_population"], source)
     for column in ("n", "total_population"):
         raw[column] = _numeric(raw, column, source)
 
@@ -220,7 +221,7 @@ def project_carers(
 
     Output columns: ``area_code, year, band, ages, expected, ratio, projected, method, vintage``.
     """
-    _require_columns(observed, ["area_code", "band", "carers"], "observed carers")
+    validation.require_columns(observed, ["area_code", "band", "carers"], "observed carers")
     carers = _numeric(observed, "carers", "observed carers")
     observed = observed.assign(carers=carers, area_code=observed["area_code"].astype("str"))
     repeated = observed.duplicated(["area_code", "band"])
@@ -315,21 +316,11 @@ def project_carers_poppi(
 # --------------------------------------------------------------------------------------------
 
 
-def _read_csv(path: str | Path, **kwargs: object) -> pd.DataFrame:
-    try:
-        frame = pd.read_csv(path, **kwargs)  # type: ignore[arg-type]
-    except pd.errors.EmptyDataError as exc:
-        raise DataError(path, "file is empty") from exc
-    if frame.empty:
-        raise DataError(path, "file has a header but no rows")
+def _read_csv(path: str | Path) -> pd.DataFrame:
+    """The file as text (shared reader: BOM-safe, one-line errors), rows indexed by file row."""
+    frame = validation.read_csv(path)
     frame.index = frame.index + 2  # index = row number in the file (the header is row 1)
     return frame
-
-
-def _require_columns(frame: pd.DataFrame, columns: list[str], source: str) -> None:
-    for column in columns:
-        if column not in frame.columns:
-            raise DataError(source, "required column missing", column=column)
 
 
 def _numeric(frame: pd.DataFrame, column: str, source: str) -> pd.Series:
@@ -352,14 +343,14 @@ def _row_label(row: object) -> int | str:
 
 
 def _check_population(frame: pd.DataFrame, source: str) -> None:
-    _require_columns(frame, ["area_code", "year", "age", "population"], source)
+    validation.require_columns(frame, ["area_code", "year", "age", "population"], source)
     if frame.empty:
         raise DataError(source, "no rows")
     _numeric(frame, "population", source)
 
 
 def _persons_rates(rates: pd.DataFrame) -> pd.DataFrame:
-    _require_columns(rates, ["band", "min_age", "max_age", "sex", "rate"], "care rates")
+    validation.require_columns(rates, ["band", "min_age", "max_age", "sex", "rate"], "care rates")
     persons = rates[rates["sex"] == "persons"]
     if persons.empty:
         raise DataError("care rates", "no persons rates", column="sex")
@@ -404,9 +395,9 @@ def _read_wide_projection(
 ) -> pd.DataFrame:
     """Shared reader for ONS projection files with one column per year."""
     source = str(path)
-    raw = _read_csv(path, dtype={"AREA_CODE": "str", "AREA_NAME": "str", "AGE_GROUP": "str"})
+    raw = _read_csv(path)
     required = ["AREA_CODE", "AGE_GROUP"] + ([name_column] if name_column else [])
-    _require_columns(raw, required, source)
+    validation.require_columns(raw, required, source)
     if "COMPONENT" in raw.columns:
         raw = raw[raw["COMPONENT"].str.strip().str.lower() == "population"]
     if "SEX" in raw.columns:

@@ -181,9 +181,9 @@ def test_reader_toy_file(tmp_path: Path) -> None:
         (GOOD.replace("persons,1,20", "persons,1,x"), "not a number"),
         (GOOD.replace("persons,1,20", "persons,1,-20"), "negative"),
         (GOOD.replace("persons,1,20", "persons,one,20"), "not recognised"),
-        (GOOD.replace("AGE_GROUP", "AGE"), "required column missing"),
+        (GOOD.replace("AGE_GROUP", "AGE"), "column .AGE_GROUP.: missing column"),
         ("", "empty"),
-        (GOOD.splitlines()[0] + "\n", "no rows"),
+        (GOOD.splitlines()[0] + "\n", "header but no data rows"),
     ],
 )
 def test_reader_rejects_bad_files(tmp_path: Path, text: str, message: str) -> None:
