@@ -18,6 +18,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from carerlib import validation
 from carerlib.errors import DataError
 
 
@@ -100,15 +101,9 @@ def read_ascof_outcomes(path: str | Path) -> pd.DataFrame:
     where the file gives no order).
     """
     source = str(path)
-    try:
-        raw = pd.read_csv(path, dtype="str", keep_default_na=False, na_values=[""])
-    except pd.errors.EmptyDataError as exc:
-        raise DataError(source, "file is empty") from exc
-    for column in [*_RAW_COLUMNS, "Grouping", "rank_order"]:
-        if column not in raw.columns:
-            raise DataError(source, "required column missing", column=column)
-    if raw.empty:
-        raise DataError(source, "file has a header but no rows")
+    raw = validation.read_csv(path)
+    validation.require_columns(raw, [*_RAW_COLUMNS, "Grouping", "rank_order"], source)
+    raw = raw.mask(raw == "")  # blank cells are unpublished values
     raw.index = raw.index + 2  # file row numbers
     if (raw["Grouping"] == "LA_Raw").any():
         raw = raw[raw["Grouping"] == "LA_Raw"]

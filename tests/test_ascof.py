@@ -177,14 +177,17 @@ def test_reader_errors(tmp_path: Path) -> None:
     with pytest.raises(DataError, match="not a valid value") as caught:
         read_ascof_outcomes(path)
     assert caught.value.row == 2
+    path.write_text(header.replace("Region,", "") + good.replace(",R,", ","))
+    with pytest.raises(DataError, match="column 'Region': missing column"):
+        read_ascof_outcomes(path)
     path.write_text(header.replace("Region,", "") + good)
-    with pytest.raises(DataError, match="Region"):
+    with pytest.raises(DataError, match="row 2: has 12 fields but the header has 11"):
         read_ascof_outcomes(path)
     path.write_text("")
     with pytest.raises(DataError, match="empty"):
         read_ascof_outcomes(path)
     path.write_text(header)
-    with pytest.raises(DataError, match="no rows"):
+    with pytest.raises(DataError, match="no data rows"):
         read_ascof_outcomes(path)
     path.write_text(header + good.replace("2021-22", "2021"))
     with pytest.raises(DataError, match="financial year"):
