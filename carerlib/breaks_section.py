@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from carerlib import breaks, charts, narrative, sroi, uncertainty
+from carerlib import breaks, charts, narrative, prices, sroi, uncertainty
 from carerlib.breaks import BreaksParams
 from carerlib.report import Chart, Section, Statement, Table, Text
 
@@ -102,6 +102,25 @@ def breaks_section(params: BreaksParams) -> tuple[Section, list[Statement]]:
         "A case for funding breaks as prevention, provided breaks reach carers genuinely at risk: "
         f"the saving holds only while at least {result.break_even_share_at_risk:.1%} of the "
         "carers given a break would otherwise have broken down.", proxy_source))
+
+    # Unit costs with their price years (uplifted when params set a reporting price year).
+    costs = hb.costs()
+    if params.price_year:
+        table = prices.uplift_costs(costs, params.price_year, params.price_index)
+        table["item"] = table["item"].map(LABELS).fillna(table["item"])
+        section.blocks.append(Table(
+            f"Unit costs restated in {params.price_year} prices ({params.price_index.name})",
+            table, params.price_index.source,
+            {"value": "£{:,.0f}", "value_uplifted": "£{:,.0f}", "factor": "{:.3f}",
+             "index_from": "{:.1f}", "index_to": "{:.1f}"}, "unit_costs"))
+    else:
+        table = pd.DataFrame([{"item": LABELS.get(k, k), "value": c.value,
+                               "price_year": c.price_year, "source": c.source}
+                              for k, c in costs.items()])
+        section.blocks.append(Table(
+            "Unit costs as published, each in its own price year (set breaks.price_year in "
+            "params to restate them in one year)", table, "params/defaults.yaml",
+            {"value": "£{:,.0f}"}, "unit_costs"))
 
     # One-way sensitivity (tornado) using the Monte Carlo ranges as low/high.
     ranges = params.monte_carlo.ranges

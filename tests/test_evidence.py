@@ -63,3 +63,18 @@ def test_support_ratio_statement_falls_back_to_censuses(official):
         "supplied covers the area.")
     assert ev.figures["potential_support_ratio_2021"] == pytest.approx(psr[2021])
     assert "potential_support_ratio_end" not in ev.figures
+
+
+def test_breaks_costs_restated_in_one_price_year(tmp_path):
+    from carerlib.breaks_section import breaks_section
+
+    extra = tmp_path / "prices.yaml"
+    extra.write_text('breaks:\n  price_year: "2023/24"\n')
+    section, statements = breaks_section(load_params("E06000033", extra).breaks)
+    table = next(t for t in section.tables() if t.name == "unit_costs")
+    assert "2023/24 prices" in table.title
+    # Illustrative index: 2010/11 = 100, 2012/13 = 104, 2023/24 = 129.4.
+    assert table.data["value_uplifted"].round(2).tolist() == [
+        round(4254 * 1.294, 2), round(1067 * 1.294, 2), round(2500 * 129.4 / 104, 2)]
+    # 40 breaks × £3,110.58 = £124,423; 40 × (£5,504.68 + 2 × £1,380.70) = £330,643.
+    assert "cost £124,423 and avoid an estimated £330,643" in statements[0].figure
