@@ -7,6 +7,7 @@ import os
 import sys
 from pathlib import Path
 
+from carerlib import paths
 from carerlib.errors import CarerlibError
 
 
@@ -123,6 +124,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    paths.absolutise_env()
     try:
         return args.func(args)
     except CarerlibError as exc:

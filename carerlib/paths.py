@@ -25,3 +25,18 @@ def mirror_dir() -> Path | None:
         return None
     path = Path(value)
     return path if path.is_absolute() else (Path.cwd() / path).resolve()
+
+
+ENV_PATHS = ("CARERLIB_DATA_MIRROR", "CARERLIB_CACHE", "CARERLIB_OUTPUTS", "CARERLIB_HOME")
+
+
+def absolutise_env() -> None:
+    """Make path settings absolute against the caller's folder.
+
+    Notebook kernels run in notebooks/, so a relative CARERLIB_DATA_MIRROR=../shared/data given
+    at the project root would otherwise point somewhere else inside the kernel.
+    """
+    for name in ENV_PATHS:
+        value = os.environ.get(name)
+        if value and not Path(value).is_absolute():
+            os.environ[name] = str(Path(value).resolve())

@@ -194,6 +194,7 @@ def build_pack(
 
     Parameters are validated before anything runs; a failure leaves any earlier pack in place.
     """
+    paths.absolutise_env()  # the kernel runs in notebooks/, not in the caller's folder
     params = load_params(area_code, params_file)
     root = Path(out_root) if out_root else packs_dir()
     root.mkdir(parents=True, exist_ok=True)

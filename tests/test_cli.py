@@ -48,3 +48,14 @@ def test_stray_kernelspec_does_not_hijack_packs(tmp_path, monkeypatch):
         "display_name": "Some other Python", "language": "python"}))
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path))
     assert kernel_for_this_environment("python3") == "carerlib"
+
+
+def test_relative_mirror_is_resolved_against_the_callers_folder(mirror, monkeypatch):
+    import os
+
+    from carerlib import paths
+
+    monkeypatch.chdir(mirror.parent)
+    monkeypatch.setenv("CARERLIB_DATA_MIRROR", mirror.name)
+    paths.absolutise_env()
+    assert os.environ["CARERLIB_DATA_MIRROR"] == str(mirror)
