@@ -58,25 +58,34 @@ def registry(path: Path | None = None) -> Registry:
 
 
 class DataStore:
-    """A folder laid out like the official-data mirror (the cache or a mirror)."""
+    """Official files found in one or more folders laid out like the mirror, first match wins.
 
-    def __init__(self, root: str | Path, kind: str = "mirror") -> None:
-        self.root = Path(root)
-        self.kind = kind
+    The default looks in the fetched cache first and then in CARERLIB_DATA_MIRROR, so a cache
+    holding only the downloadable Census 2021 files still finds the rest in the mirror.
+    """
+
+    def __init__(self, root: str | Path, kind: str = "mirror",
+                 more: list[tuple[Path, str]] | None = None) -> None:
+        self.roots: list[tuple[Path, str]] = [(Path(root), kind), *(more or [])]
+        self.root, self.kind = self.roots[0]
         self.registry = registry()
 
     @classmethod
     def default(cls) -> DataStore | None:
-        """The fetched cache if it holds data, else CARERLIB_DATA_MIRROR, else None (sample)."""
+        """The fetched cache and/or CARERLIB_DATA_MIRROR, or None (embedded sample only)."""
+        roots: list[tuple[Path, str]] = []
         cache = paths.cache_dir()
         if (cache / MANIFEST).exists():
-            return cls(cache, "cache")
+            roots.append((cache, "cache"))
         mirror = paths.mirror_dir()
         if mirror is not None:
             if not mirror.is_dir():
                 raise CarerlibError(f"CARERLIB_DATA_MIRROR={mirror}: folder not found")
-            return cls(mirror, "mirror")
-        return None
+            roots.append((mirror, "mirror"))
+        if not roots:
+            return None
+        (root, kind), *more = roots
+        return cls(root, kind, more)
 
     def dataset(self, key: str) -> Dataset:
         try:
@@ -84,30 +93,42 @@ class DataStore:
         except KeyError:
             raise CarerlibError(f"unknown dataset '{key}' (see params/data_sources.yaml)") from None
 
+    def _where(self, key: str) -> tuple[Path, str]:
+        relative = self.dataset(key).path
+        for root, kind in self.roots:
+            if (root / relative).is_file():
+                return root, kind
+        return self.roots[0]
+
     def path(self, key: str) -> Path:
-        return self.root / self.dataset(key).path
+        return self._where(key)[0] / self.dataset(key).path
 
     def has(self, key: str) -> bool:
         return self.path(key).is_file()
 
     def checksums(self) -> dict[str, str]:
         """SHA-256 per file recorded when the cache was fetched (empty for a mirror)."""
-        manifest = self.root / MANIFEST
-        if not manifest.exists():
-            return {}
-        return {k: v["sha256"] for k, v in json.loads(manifest.read_text())["files"].items()}
+        sums: dict[str, str] = {}
+        for root, _ in reversed(self.roots):
+            manifest = root / MANIFEST
+            if manifest.exists():
+                files = json.loads(manifest.read_text())["files"]
+                sums.update({str(root / k): v["sha256"] for k, v in files.items()})
+        return sums
 
     def provenance(self, keys: list[str] | None = None) -> list[dict[str, str]]:
-        """One row per dataset used: title, vintage, file, where it came from."""
+        """One row per dataset used: title, vintage, file, where it came from, SHA-256."""
         keys = keys or [k for k in self.registry.datasets if self.has(k)]
         sums = self.checksums()
-        return [
-            {
+        rows = []
+        for k in keys:
+            root, kind = self._where(k)
+            path = self.path(k)
+            rows.append({
                 "dataset": self.dataset(k).title,
                 "vintage": self.dataset(k).vintage,
                 "file": self.dataset(k).path,
-                "read from": f"{self.kind} ({self.root})",
-                "sha256": sums.get(self.dataset(k).path) or file_digest(self.path(k)),
-            }
-            for k in keys
-        ]
+                "read from": f"{kind} ({root})",
+                "sha256": sums.get(str(path)) or file_digest(path),
+            })
+        return rows

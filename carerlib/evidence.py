@@ -40,6 +40,9 @@ from carerlib.stats import compare_to
 
 CENSUS_2021 = "ONS Census 2021, TS039 (usual residents aged 5+)"
 CENSUS_2011 = "ONS Census 2011, QS301EW (all usual residents)"
+MISSING_2011 = ("Change since 2011 needs the Census 2011 tables (QS301EW, QS103EW) and the 2011 to "
+                "2021 district lookup, which are not in the data supplied.")
+REQUIRED = ("ts039_ltla", "ltla_utla_lookup", "la_codes")
 
 
 @dataclass
@@ -81,6 +84,12 @@ def build_evidence(area_code: str, params: Params | None = None,
         groups = {k: g.model_dump() for k, g in params.groups.items()}
         official = (OfficialData(store, groups) if store is not None and store.has("ts039_ltla")
                     else None)
+    if official is not None and not official.has(*REQUIRED):
+        missing = [k for k in REQUIRED if not official.store.has(k)]
+        files = ", ".join(official.store.dataset(k).path for k in missing)
+        raise CarerlibError(
+            f"official data incomplete: {files} not found (copy them with 'carerlib data fetch "
+            "--mirror DIR' or set CARERLIB_DATA_MIRROR)")
     if official is not None:
         return _official_evidence(area_code, params, official)
     sample = load_sample(area_code)
@@ -169,8 +178,12 @@ def _official_evidence(code: str, params: Params, data: OfficialData) -> Evidenc
             f"{int(row['rank'])} of {int(row['n_peers'])}")
 
     # Change since 2011, like for like (2011 bands, residents aged 5+, 2021 boundaries).
-    changes = change.like_for_like_change(data.care_2011, data.care_2021, data.ages_2011)
-    my_change = changes[changes["area_code"] == code]
+    if data.has_2011():
+        changes = change.like_for_like_change(data.care_2011, data.care_2021, data.ages_2011)
+        my_change = changes[changes["area_code"] == code]
+    else:
+        my_change = pd.DataFrame()
+        who.blocks.append(Text(MISSING_2011, "missing"))
     census_2011_carers = None
     if not my_change.empty:
         total_change = my_change[my_change["band"] == "all_carers"].iloc[0]
@@ -196,12 +209,16 @@ def _official_evidence(code: str, params: Params, data: OfficialData) -> Evidenc
         ev.figures["carers_2011"] = census_2011_carers
 
     # Reach of services
-    reach = _reach_section(name, params, census_2011_carers, census_label="Census 2011")
+    if census_2011_carers is not None:  # local service counts of the 2010s: the 2011 census
+        reach = _reach_section(name, params, census_2011_carers, census_label="Census 2011")
+    else:
+        reach = _reach_section(name, params, int(mine["carers"]), census_label="Census 2021")
     if reach.blocks and isinstance(reach.blocks[0], Statement):
         summary.blocks.append(reach.blocks[0])
 
     outcomes = _health_section(name, code, params, data, my_broad, summary)
-    broad_2011 = needs.carers_by_band(data.care_2011, "broad", conf)
+    broad_2011 = (needs.carers_by_band(data.care_2011, "broad", conf) if data.has_2011()
+                  else my_broad.iloc[0:0])
 
     # Economic value
     value = _value_section(name, params, broad_2011[broad_2011["area_code"] == code],
@@ -400,7 +417,7 @@ def _area_frame(frame: pd.DataFrame, code: str) -> pd.DataFrame:
 def dependency_over_time(data: OfficialData, code: str, params: Params) -> pd.DataFrame:
     """Dependency measures for one area from both censuses and every projection vintage."""
     dep = params.dependency
-    sources = {"Census 2011": data.ages_2011, "Census 2021": data.ages_2021,
+    sources = {**data.census_ages(),
                **{f"{k} projection": v for k, v in data.projections().items()}}
     tables = []
     for label, frame in sources.items():
@@ -421,8 +438,11 @@ GROWTH_GROUPS = ((18, 64), (65, None), (85, None), (0, None))
 def age_group_growth_table(data: OfficialData, code: str, params: Params) -> pd.DataFrame:
     """Percentage growth of each age group between the censuses and from the first year of
     each projection to each horizon year."""
-    spans = [("Census 2011 to 2021", pd.concat([_area_frame(data.ages_2011, code),
-                                               _area_frame(data.ages_2021, code)]), 2011, [2021])]
+    census = data.census_ages()
+    spans = []
+    if len(census) == 2:
+        spans.append(("Census 2011 to 2021", pd.concat(
+            [_area_frame(frame, code) for frame in census.values()]), 2011, [2021]))
     for vintage, frame in data.projections().items():
         mine = _area_frame(frame, code)
         if not mine.empty:
@@ -546,9 +566,13 @@ def _future_section(name: str, code: str, params: Params, data: OfficialData,
             f"No population projection covering {name} is available (the projections supplied "
             "cover other areas), so future demand is shown only from the censuses.", "missing"))
 
-    base_pop = _area_frame(data.ages_2021, code)
     rows, notes = [], []
-    for vintage, frame in data.projections().items():
+    can_project = data.has("ts007_ltla", "care_rates_by_age_sex")
+    if not can_project and data.projections():
+        notes.append("Projected carers need Census 2021 ages (TS007) and national caring rates by "
+                     "age, which are not in the data supplied.")
+    base_pop = _area_frame(data.ages_2021, code) if can_project else None
+    for vintage, frame in data.projections().items() if can_project else ():
         mine = _area_frame(frame, code)
         if mine.empty:
             notes.append(f"The {vintage} projections do not cover {name}.")

@@ -124,6 +124,19 @@ class OfficialData:
         frame = projections.read_snpp2016(self._path("snpp2016"))
         return self._aggregate_complete(frame, ["population"], ["year", "age"])
 
+    def has_2011(self) -> bool:
+        """Census 2011 care and ages, and the lookup that maps them to 2021 areas."""
+        return self.has("qs301_lad2011", "qs103_lad2011", "lad2011_lad2021_lookup")
+
+    def census_ages(self) -> dict[str, pd.DataFrame]:
+        """Population by single year of age from each census available, by label."""
+        out = {}
+        if self.has("qs103_lad2011", "lad2011_lad2021_lookup"):
+            out["Census 2011"] = self.ages_2011
+        if self.has("ts007_ltla"):
+            out["Census 2021"] = self.ages_2021
+        return out
+
     def projections(self) -> dict[str, pd.DataFrame]:
         """Available projection vintages, by label."""
         out = {}

@@ -78,3 +78,38 @@ def test_breaks_costs_restated_in_one_price_year(tmp_path):
         round(4254 * 1.294, 2), round(1067 * 1.294, 2), round(2500 * 129.4 / 104, 2)]
     # 40 breaks × £3,110.58 = £124,423; 40 × (£5,504.68 + 2 × £1,380.70) = £330,643.
     assert "cost £124,423 and avoid an estimated £330,643" in statements[0].figure
+
+
+def test_partial_cache_falls_back_to_mirror(mirror, tmp_path, monkeypatch):
+    """After 'data fetch' of the Census 2021 files only, the rest still comes from the mirror."""
+    from carerlib.datastore import DataStore
+    from carerlib.fetch import fetch
+
+    cache = tmp_path / "cache"
+    fetch(dest=cache, mirror=mirror, keys=["ts039_ltla", "ts007_ltla"])
+    monkeypatch.setenv("CARERLIB_CACHE", str(cache))
+    store = DataStore.default()
+    assert store.path("ts039_ltla") == cache / "census2021" / "census2021-ts039-ltla.csv"
+    assert store.path("qs301_lad2011") == mirror / "census2011" / "qs301ew-lad2011.csv"
+    ev = build_evidence("E06000033", load_params("E06000033"))
+    assert ev.figures["carers_2011"] == 17_682
+    sources = ev.provenance.set_index("file")["read from"]
+    assert sources["census2021/census2021-ts039-ltla.csv"].startswith("cache")
+    assert sources["census2011/qs301ew-lad2011.csv"].startswith("mirror")
+
+
+def test_mirror_without_2011_tables_says_so(mirror, tmp_path):
+    import shutil
+
+    from carerlib.datastore import DataStore
+    from carerlib.official import OfficialData
+
+    partial = tmp_path / "mirror"
+    shutil.copytree(mirror, partial, ignore=shutil.ignore_patterns("qs301*", "ascof"))
+    ev = build_evidence("E06000033", load_params("E06000033"),
+                        official=OfficialData(DataStore(partial)))
+    assert any("Change since 2011 needs the Census 2011 tables" in t
+               for t in _texts(ev.section("carers")))
+    assert "carers_2011" not in ev.figures
+    reach = next(b for b in ev.section("reach").blocks if isinstance(b, Statement))
+    assert "of the 15,019 carers counted by the Census 2021" in reach.figure
