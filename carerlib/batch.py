@@ -13,6 +13,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import quote
 
 from tqdm import tqdm
 
@@ -57,15 +58,15 @@ def all_areas() -> list[str]:
 
 
 def select_areas(areas: list[str] | None = None, group: str | None = None,
-                 every: bool = False) -> list[str]:
+                 every: bool = False, params_file: str | Path | None = None) -> list[str]:
     """The areas a batch builds: --all, --group NAME from params, --areas, or the defaults."""
-    params = load_params()
+    params = load_params(params_file=params_file)
     if every:
         return all_areas()
     if group:
         batches = params.batches
         if group not in batches:
-            raise CarerlibError(f"params/defaults.yaml: batches.{group}: no such batch "
+            raise CarerlibError(f"params: batches.{group}: no such batch "
                                 f"(have {', '.join(sorted(batches)) or 'none'})")
         return list(batches[group])
     if areas:
@@ -169,7 +170,7 @@ def write_index(root: Path) -> Path:
         for key, _, kind in INDEX_COLUMNS:
             sort, text = _cell(row.get(key), kind)
             if key == "area_name":
-                href = html.escape(f"{row['area_code']}/index.html", quote=True)
+                href = html.escape(f"./{quote(row['area_code'])}/index.html", quote=True)
                 text = f'<a href="{href}">{text}</a>'
             cells.append(f'<td data-sort="{sort}">{text}</td>')
         body.append("<tr>" + "".join(cells) + "</tr>")

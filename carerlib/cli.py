@@ -43,7 +43,7 @@ def _pack(args: argparse.Namespace) -> int:
 def _packs(args: argparse.Namespace) -> int:
     from carerlib.batch import run_batch, select_areas
 
-    codes = select_areas(args.areas, args.group, args.all)
+    codes = select_areas(args.areas, args.group, args.all, args.params)
     if not codes:
         print("no areas selected (use --areas, --group or --all)", file=sys.stderr)
         return 2

@@ -128,8 +128,11 @@ class Group(Strict):
         return value
 
 
+GROUP_KEY = r"^[A-Za-z][A-Za-z0-9_]*$"
+
+
 class Area(Strict):
-    code: str = Field(pattern=r"^[EWK]\d{8}$")
+    code: str = Field(pattern=r"^([EWK]\d{8}|[A-Za-z][A-Za-z0-9_]*)$")
     name: str
     known_carers: list[KnownCarers] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
@@ -144,6 +147,15 @@ class Params(Strict):
     health: HealthParams
     priorities: Priorities
     groups: dict[str, Group] = Field(default_factory=dict)
+
+    @field_validator("groups")
+    @classmethod
+    def _group_keys(cls, value: dict[str, Group]) -> dict[str, Group]:
+        for key in value:
+            if not re.fullmatch(GROUP_KEY, key) or re.fullmatch(r"[EWKSN]\d{8}", key):
+                raise ValueError(f"group key {key!r} must be letters, digits and _ (e.g. "
+                                 "MID_ESSEX), starting with a letter, and not an ONS code")
+        return value
     statements: Statements
     area: Area | None = None
     batches: dict[str, list[str]] = Field(default_factory=dict)

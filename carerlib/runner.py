@@ -195,11 +195,12 @@ def build_pack(
     Parameters are validated before anything runs; a failure leaves any earlier pack in place.
     """
     paths.absolutise_env()  # the kernel runs in notebooks/, not in the caller's folder
+    params_file = Path(params_file).resolve() if params_file else None
     params = load_params(area_code, params_file)
-    root = Path(out_root) if out_root else packs_dir()
+    root = (Path(out_root) if out_root else packs_dir()).resolve()
     root.mkdir(parents=True, exist_ok=True)
     source = Path(notebook) if notebook else paths.NOTEBOOKS_DIR / params.pack.notebook
-    staging = Path(tempfile.mkdtemp(dir=root, prefix=f".{area_code}."))
+    staging = Path(tempfile.mkdtemp(dir=root, prefix=f".{area_code}.")).resolve()
     try:
         executed = staging / f"{area_code}.ipynb"
         try:

@@ -59,3 +59,15 @@ def test_relative_mirror_is_resolved_against_the_callers_folder(mirror, monkeypa
     monkeypatch.setenv("CARERLIB_DATA_MIRROR", mirror.name)
     paths.absolutise_env()
     assert os.environ["CARERLIB_DATA_MIRROR"] == str(mirror)
+
+
+def test_relative_out_and_params_and_batch_from_params(mirror, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "mine.yaml").write_text("batches:\n  mine: [E06000034]\n")
+    assert main(["packs", "--group", "mine", "--params", "mine.yaml", "--out", "relout",
+                 "--workers", "1"]) == 0
+    folder = tmp_path / "relout" / "E06000034"
+    assert (folder / "tables" / "carers_by_band_2021.csv").exists()
+    assert (folder / "E06000034.xlsx").exists() and (folder / "headlines.json").exists()
+    assert 'href="./E06000034/index.html"' in (tmp_path / "relout" / "index.html").read_text()
+    assert not [p for p in (tmp_path / "relout").iterdir() if p.name.startswith(".")]

@@ -125,7 +125,7 @@ def test_batch_survives_a_failure_and_skips_unchanged(mirror, tmp_path):
     assert report.built == ["E06000034"]
     assert "E99999999: unknown area code" in report.failed["E99999999"]
     index = (tmp_path / "index.html").read_text(encoding="utf-8")
-    assert 'href="E06000034/index.html"' in index and "Thurrock" in index
+    assert 'href="./E06000034/index.html"' in index and "Thurrock" in index
     assert "E99999999" not in index
     again = run_batch(["E06000034"], out_root=tmp_path, progress=False)
     assert again.skipped == ["E06000034"] and again.built == []
@@ -162,7 +162,7 @@ def test_borough_packs(borough_packs, code, name, carers):
     assert list((folder / "tables").glob("*.csv"))
     assert (folder / f"{code}.xlsx").stat().st_size > 0
     index = (borough_packs / "index.html").read_text(encoding="utf-8")
-    assert f'href="{code}/index.html"' in index
+    assert f'href="./{code}/index.html"' in index
 
 
 def test_welsh_pack_compares_with_england_and_wales(borough_packs):

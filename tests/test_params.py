@@ -3,6 +3,8 @@ file and the key."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from carerlib.errors import ParamsError
@@ -54,3 +56,23 @@ def test_invalid_yaml_and_wrong_area(tmp_path):
     other.write_text("area:\n  code: E06000034\n  name: Thurrock\n")
     with pytest.raises(ParamsError, match="area.code: is E06000034 but the pack is for E06000033"):
         load_params("E06000033", other)
+
+
+@pytest.mark.parametrize("key", ["javascript:alert(1)", "E06000033", "1ST", "a b"])
+def test_group_keys_are_safe_names(tmp_path, key):
+    path = tmp_path / "groups.yaml"
+    path.write_text(f'groups:\n  "{key}":\n    name: G\n    members: [E07000067]\n')
+    with pytest.raises(ParamsError, match="groups: .*must be letters, digits and _"):
+        load_params(params_file=path)
+
+
+def test_group_can_have_its_own_area_file(tmp_path):
+    areas = tmp_path / "areas"
+    areas.mkdir()
+    (tmp_path / "defaults.yaml").write_text(
+        (Path(__file__).resolve().parents[1] / "params" / "defaults.yaml").read_text())
+    (areas / "MID_ESSEX.yaml").write_text(
+        "area:\n  code: MID_ESSEX\n  name: Mid Essex\n  known_carers:\n"
+        "    - {measure: Carers assessed, count: 900, period: 2024/25, source: local}\n")
+    params = load_params("MID_ESSEX", params_dir=tmp_path)
+    assert params.area.known_carers[0].count == 900
