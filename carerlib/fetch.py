@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from carerlib import atomic, census, paths
+from carerlib import areas, ascof, atomic, census, paths, projections
 from carerlib.checksums import sha256
 from carerlib.datastore import MANIFEST, Dataset, registry
 from carerlib.errors import CarerlibError, DataError
@@ -34,6 +34,12 @@ VALIDATORS: dict[str, Callable[[Path], object]] = {
     "qs301_lad2011": census.read_qs301,
     "qs103_lad2011": census.read_qs103,
     "ltla_utla_lookup": census.read_ltla_utla_lookup,
+    "lad2011_lad2021_lookup": census.read_lad2011_lad2021_lookup,
+    "la_codes": areas.read_la_codes,
+    "care_rates_by_age_sex": projections.read_national_care_rates,
+    "snpp2022": projections.read_snpp2022,
+    "snpp2016": projections.read_snpp2016,
+    "ascof": ascof.read_ascof_outcomes,
 }
 
 
@@ -83,6 +89,10 @@ def fetch(
     dest = Path(dest) if dest else paths.cache_dir()
     reg = registry()
     base = (base_url or reg.download_base).rstrip("/")
+    unknown = [k for k in (keys or []) if k not in reg.datasets]
+    if unknown:
+        raise CarerlibError(f"unknown dataset '{unknown[0]}' (choose from "
+                            f"{', '.join(sorted(reg.datasets))})")
     wanted: list[Dataset] = [reg.datasets[k] for k in (keys or reg.datasets)]
     report = FetchReport()
     archives: dict[str, bytes] = {}
@@ -107,11 +117,13 @@ def fetch(
                 report.skipped[ds.key] = "no official download configured; use --mirror DIR"
                 continue
             validate = VALIDATORS.get(ds.key)
-            if validate is not None:
-                try:
-                    validate(target)
-                except DataError as exc:  # name the origin, not the temporary copy
-                    raise DataError(origin, exc.problem, row=exc.row, column=exc.column) from None
+            if validate is None:  # nothing lands in the cache unchecked
+                raise CarerlibError(f"dataset '{ds.key}' has no reader to check it; add one to "
+                                    "carerlib.fetch.VALIDATORS")
+            try:
+                validate(target)
+            except DataError as exc:  # name the origin, not the temporary copy
+                raise DataError(origin, exc.problem, row=exc.row, column=exc.column) from None
             staged.append((ds, target, origin))
         # Everything checked: now move into place, one atomic rename per file.
         manifest_path = dest / MANIFEST

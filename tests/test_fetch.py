@@ -121,3 +121,24 @@ def test_mirror_copy_matches_and_reports_gaps(mirror, tmp_path):
     report = fetch.fetch(dest=tmp_path / "c2", mirror=empty, keys=["ts039_ltla"])
     assert report.fetched == {} and "not in mirror" in report.skipped["ts039_ltla"]
     assert not Path(tmp_path / "c2" / "MANIFEST.json").exists()
+
+
+def test_every_dataset_is_checked_before_it_lands(mirror, tmp_path):
+    from carerlib.datastore import registry
+
+    assert set(registry().datasets) <= set(fetch.VALIDATORS)
+    bad = tmp_path / "bad-mirror"
+    (bad / "ascof").mkdir(parents=True)
+    path = bad / "ascof" / "asc-outcomes-la-2015-16-to-2022-23.csv"
+    path.write_text("garbage,not,ascof\n1,2,3\n")
+    with pytest.raises(DataError, match="asc-outcomes-la-2015-16-to-2022-23.csv.*missing column"):
+        fetch.fetch(dest=tmp_path / "cache", mirror=bad, keys=["ascof"])
+    assert not (tmp_path / "cache").exists()
+    with pytest.raises(CarerlibError, match="unknown dataset 'ts039'"):
+        fetch.fetch(dest=tmp_path / "cache", mirror=mirror, keys=["ts039"])
+
+
+def test_whole_mirror_passes_its_checks(mirror, tmp_path):
+    report = fetch.fetch(dest=tmp_path / "cache", mirror=mirror)
+    assert len(report.fetched) == 14  # every dataset except the UTLA TS039 the mirror lacks
+    assert list(report.skipped) == ["ts039_utla"]
