@@ -382,6 +382,16 @@ def health_breakdown_proxy(
     return HealthBreakdownResult(inputs=inputs, **{k: float(v) for k, v in figures.items()})
 
 
+def cohort_break_even_share(result: HealthBreakdownResult) -> float | None:
+    """Share of the cohort at risk at which breaks for the whole cohort pay for themselves:
+    break cost / (share prevented x damage avoided); None if no share up to 100% does."""
+    prevented = result.inputs.share_prevented
+    if prevented <= 0 or result.damage_avoided_per_carer <= 0:
+        return None
+    share = result.inputs.break_cost_per_carer / (prevented * result.damage_avoided_per_carer)
+    return share if 0 < share <= 1 else None
+
+
 def _money(x: float) -> str:
     return f"£{x:,.0f}" if float(x).is_integer() else f"£{x:,.2f}"
 
@@ -679,6 +689,22 @@ class BreaksParams(BaseModel):
         if self.price_year is None:
             return self.health_breakdown.inputs()
         return self.health_breakdown.inputs(self.price_index, self.price_year)
+
+    def monte_carlo_settings(self) -> MonteCarloSettings:
+        """Monte Carlo (and tornado) ranges in the same prices as the proxy's inputs: when a
+        reporting price year is set, each cost range moves by its cost's uplift factor."""
+        if self.price_year is None:
+            return self.monte_carlo
+        costs = self.health_breakdown.costs()
+        ranges = {}
+        for name, spec in self.monte_carlo.ranges.items():
+            if name in costs:
+                factor = self.price_index.factor(costs[name].price_year, self.price_year)
+                spec = spec.model_copy(update={"low": spec.low * factor,
+                                               "mode": spec.mode * factor,
+                                               "high": spec.high * factor})
+            ranges[name] = spec
+        return self.monte_carlo.model_copy(update={"ranges": ranges})
 
     def commitments_table(self) -> pd.DataFrame:
         """The financial commitments table at this file's break rate."""

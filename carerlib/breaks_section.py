@@ -73,7 +73,8 @@ def breaks_section(params: BreaksParams) -> tuple[Section, list[Statement]]:
     rate = params.break_rate
     table = params.commitments_table()
     section.blocks.append(Table(
-        f"{params.commitments.title}: indicative number of breaks at "
+        f"{params.commitments.title} ({params.commitments.price_year} prices): indicative "
+        "number of breaks at "
         f"£{rate.hourly_rate.value:,.2f} × {rate.hours_per_break.value:g} hours "
         f"= £{rate.hourly_rate.value * rate.hours_per_break.value:,.0f} a break",
         table.drop(columns=["row_type"]), params.commitments.source,
@@ -93,8 +94,11 @@ def breaks_section(params: BreaksParams) -> tuple[Section, list[Statement]]:
         "Health-breakdown proxy (Baker Tilly method), worked line by line", shown,
         proxy_source, name="health_breakdown_working"))
     section.blocks.append(Text(breaks.STRATEGY_TYPO_NOTE, "note"))
+    who = "at-risk carers" if inputs.breaks_for == "at_risk" else "carers (the whole cohort)"
+    prices_note = (f" ({params.price_year} prices)" if params.price_year else
+                   " (published prices)")
     statements.append(Statement(
-        f"Modelled scenario: breaks for {result.carers_given_breaks:,.0f} at-risk carers cost "
+        f"Modelled scenario{prices_note}: breaks for {result.carers_given_breaks:,.0f} {who} cost "
         f"{narrative.money(result.cost)} and avoid an estimated "
         f"{narrative.money(result.gross_saving)} of health and care costs: "
         f"£{result.return_per_pound:.2f} back for every £1, a net saving of "
@@ -123,7 +127,8 @@ def breaks_section(params: BreaksParams) -> tuple[Section, list[Statement]]:
             {"value": "£{:,.0f}"}, "unit_costs"))
 
     # One-way sensitivity (tornado) using the Monte Carlo ranges as low/high.
-    ranges = params.monte_carlo.ranges
+    settings = params.monte_carlo_settings()  # ranges in the same prices as the inputs
+    ranges = settings.ranges
     if ranges:
         tornado = uncertainty.health_breakdown_sensitivity(inputs, ranges)
         tornado["input"] = tornado["input"].map(LABELS).fillna(tornado["input"])
@@ -145,21 +150,29 @@ def breaks_section(params: BreaksParams) -> tuple[Section, list[Statement]]:
         "carerlib break-even analysis", {"base_value": "{:,.4g}",
                                          "break_even_value": "{:,.4g}"}, "break_even"))
     curve = break_even_curve(inputs)
+    cohort_even = breaks.cohort_break_even_share(result)
+    assumed = inputs.share_at_risk
+    if cohort_even is None:
+        title = "Even with every carer at risk, breaks for the whole cohort would not pay back"
+    elif assumed < cohort_even:
+        title = (f"If breaks went to the whole cohort, the assumed {assumed:.0%} at risk would be "
+                 f"below the break-even {cohort_even:.1%}")
+    else:
+        margin = "barely above" if assumed - cohort_even < 0.05 else "above"
+        title = (f"If breaks went to the whole cohort, the assumed {assumed:.0%} at risk would be "
+                 f"{margin} the break-even {cohort_even:.1%}")
     section.blocks.append(Chart(
         charts.break_even(
-            curve, "share_at_risk", "net_saving", color="scenario",
-            title=("If breaks went to the whole cohort, the assumed 40% at risk would be barely "
-                   "above break-even" if abs(inputs.share_at_risk - 0.4) < 1e-9 else
-                   "Net saving against the share of carers at risk"),
+            curve, "share_at_risk", "net_saving", color="scenario", title=title,
             source=proxy_source, x_title="Share of the cohort at risk of breakdown",
-            y_title="Net saving (£ a year)", assumed=inputs.share_at_risk,
-            break_even_at=result.break_even_share_at_risk),
+            y_title="Net saving (£ a year)", assumed=assumed,
+            break_even_at=cohort_even if cohort_even is not None else 1.0),
         curve.iloc[::10], proxy_source, {"share_at_risk": "{:.0%}", "net_saving": "£{:,.0f}"},
         "break_even_curve"))
 
     # Monte Carlo.
     if ranges:
-        mc = uncertainty.simulate_health_breakdown(inputs, params.monte_carlo)
+        mc = uncertainty.simulate_health_breakdown(inputs, settings)
         row = mc.summary.set_index("measure").loc["net_saving"]
         section.blocks.append(Chart(
             charts.histogram(
@@ -181,20 +194,22 @@ def breaks_section(params: BreaksParams) -> tuple[Section, list[Statement]]:
             "saving, and revisit them as local evidence accumulates.",
             "carerlib Monte Carlo; ranges in params"))
 
-    # SROI.
+    # SROI, cost avoidance and commitments stay in their published price years (labelled).
     result_sroi = sroi.sroi(params.sroi)
     summary = sroi.sroi_summary(result_sroi)
     summary["value"] = [_by_unit(v, _sroi_unit(m)) for v, m in zip(
         summary["value"], summary["measure"], strict=True)]
     section.blocks.append(Table(
-        "Social return on investment (modelled)", summary,
+        "Social return on investment (modelled; "
+        f"{params.sroi.price_year or 'published'} prices)", summary,
         "Cabinet Office SROI guide (2012) method; outcomes in params", name="sroi_summary"))
     if params.sroi.note:
         section.blocks.append(Text(params.sroi.note, "note"))
 
     ca = breaks.cost_avoidance(params.cost_avoidance.rows)
     section.blocks.append(Table(
-        "Cost avoidance (Kingston method)", ca.drop(columns=["row_type"]),
+        "Cost avoidance (Kingston method; each row in its published price year)",
+        ca.drop(columns=["row_type"]),
         params.cost_avoidance.source, {c: "£{:,.0f}" for c in (
             "alternative_cost_per_family", "respite_cost_per_family", "avoided_per_family",
             "cost_avoided")} | {"families": "{:,.0f}"}, "cost_avoidance"))

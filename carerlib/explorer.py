@@ -27,7 +27,12 @@ from pydantic import ValidationError
 
 from carerlib import charts, dependency, narrative, needs, paths
 from carerlib.areas import areas_table
-from carerlib.breaks import BreaksParams, HealthBreakdownInputs, HealthBreakdownResult
+from carerlib.breaks import (
+    BreaksParams,
+    HealthBreakdownInputs,
+    HealthBreakdownResult,
+    cohort_break_even_share,
+)
 from carerlib.breaks import health_breakdown_proxy as _health_breakdown_proxy
 from carerlib.breaks_section import break_even_curve
 from carerlib.datastore import DataStore
@@ -294,16 +299,6 @@ def sroi_scenario(params: SroiParams, deadweight: float | None = None) -> SroiRe
         for outcome in params.outcomes:
             params = params.with_outcome_input(outcome.name, "deadweight", float(deadweight))
     return _sroi(params)
-
-
-def cohort_break_even_share(result: HealthBreakdownResult) -> float | None:
-    """Share of the cohort at risk at which breaks for the whole cohort pay for themselves:
-    break cost / (share prevented x damage avoided); None if no share up to 100% does."""
-    prevented = result.inputs.share_prevented
-    if prevented <= 0 or result.damage_avoided_per_carer <= 0:
-        return None
-    share = result.inputs.break_cost_per_carer / (prevented * result.damage_avoided_per_carer)
-    return share if 0 < share <= 1 else None
 
 
 # --------------------------------------------------------------------------------------------

@@ -296,6 +296,11 @@ def health_breakdown_break_even(inputs: HealthBreakdownInputs) -> pd.DataFrame:
         if value is None:
             rows.append((name, base[name], np.nan, "", False))
             continue
+        if abs(value) <= 1e-9 * max(1.0, abs(base[name])):
+            # Net saving is proportional to this input: it only "breaks even" at zero, which
+            # says nothing about whether the scheme pays.
+            rows.append((name, base[name], np.nan, "scales with it", False))
+            continue
         slope = model({**base, name: value + 1.0}) - model({**base, name: value})
         plausible = value >= 0 and (name not in PROPORTION_INPUTS or value <= 1)
         rows.append((name, base[name], value, "above" if slope > 0 else "below", plausible))

@@ -113,3 +113,50 @@ def test_mirror_without_2011_tables_says_so(mirror, tmp_path):
     assert "carers_2011" not in ev.figures
     reach = next(b for b in ev.section("reach").blocks if isinstance(b, Statement))
     assert "of the 15,019 carers counted by the Census 2021" in reach.figure
+
+
+def _breaks(tmp_path, yaml_text):
+    from carerlib.breaks_section import breaks_section
+
+    extra = tmp_path / "breaks.yaml"
+    extra.write_text(yaml_text)
+    return breaks_section(load_params("E06000033", extra).breaks)
+
+
+def test_price_year_moves_the_uncertainty_ranges_too(tmp_path):
+    published, _ = _breaks(tmp_path, "{}\n")
+    uplifted, _ = _breaks(tmp_path, 'breaks:\n  price_year: "2023/24"\n')
+    tornado = next(c for c in uplifted.charts() if c.name == "sensitivity").data
+    rehab = tornado.set_index("input").loc["Rehabilitation episode cost (£)"]
+    # Published range £3,000-£5,500 (2010/11 prices) x 1.294 = £3,882-£7,117; base £5,504.68.
+    assert (rehab["low"], rehab["high"]) == pytest.approx((3000 * 1.294, 5500 * 1.294))
+    mc_before = next(c for c in published.charts() if c.name == "monte_carlo").data
+    mc_after = next(c for c in uplifted.charts() if c.name == "monte_carlo").data
+    assert (mc_after.set_index("measure").loc["net_saving", "mean"]
+            > mc_before.set_index("measure").loc["net_saving", "mean"])
+
+
+def test_break_even_chart_follows_share_prevented(tmp_path):
+    section, _ = _breaks(tmp_path, "breaks:\n  health_breakdown:\n    share_prevented:\n"
+                                   "      value: 0.8\n      source: test\n")
+    chart = next(c for c in section.charts() if c.name == "break_even_curve")
+    # Whole cohort: 2,500 / (0.8 x 6,388) = 48.9% must be at risk; 40% is below it.
+    assert chart.figure.layout.title.text == (
+        "If breaks went to the whole cohort, the assumed 40% at risk would be below the "
+        "break-even 48.9%")
+    default, _ = _breaks(tmp_path, "{}\n")
+    chart = next(c for c in default.charts() if c.name == "break_even_curve")
+    assert chart.figure.layout.title.text.endswith("would be barely above the break-even 39.1%")
+
+
+def test_whole_cohort_wording_and_no_trivial_break_even(tmp_path):
+    section, statements = _breaks(
+        tmp_path, "breaks:\n  health_breakdown:\n    breaks_for: cohort\n")
+    # 100 carers x £2,500 = £250,000 against 40 x £6,388 = £255,520.
+    assert statements[0].figure.startswith(
+        "Modelled scenario (published prices): breaks for 100 carers (the whole cohort) cost "
+        "£250,000")
+    even = next(t for t in section.tables() if t.name == "break_even").data.set_index("input")
+    assert even.loc["Carers in the cohort", "saving_when"] == "scales with it"
+    assert even.loc["Share of carers at risk of breakdown", "break_even_value"] == pytest.approx(
+        2500 / 6388)
