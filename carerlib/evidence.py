@@ -116,16 +116,16 @@ def _official_evidence(code: str, params: Params, data: OfficialData) -> Evidenc
     comparators = _comparators(data, code)
     comp = totals_2021.set_index("area_code").loc[[c for _, c, _ in comparators]]
     national = next((c for c in (ENGLAND, ENGLAND_AND_WALES) if c in comp.index), None)
-    england = comp.loc[national] if national else totals_2021.set_index("area_code").loc[code]
-    england_name = {ENGLAND: "England", ENGLAND_AND_WALES: "England and Wales"}.get(
-        national, "itself")
-    flag = str(compare_to(mine["prevalence_lower"], mine["prevalence_upper"],
-                          england["prevalence"]))
+    england = comp.loc[national] if national else None
+    england_name = {ENGLAND: "England", ENGLAND_AND_WALES: "England and Wales"}.get(national)
+    flag = (str(compare_to(mine["prevalence_lower"], mine["prevalence_upper"],
+                           england["prevalence"])) if national else "")
 
     summary = Section("summary", "Summary")
     summary.blocks.append(narrative.prevalence_statement(
         name, int(mine["carers"]), mine["prevalence"], DENOMINATOR[2021], england_name,
-        england["prevalence"], flag, params.statements.prevalence_vs_england, CENSUS_2021))
+        None if england is None else england["prevalence"], flag,
+        params.statements.prevalence_vs_england, CENSUS_2021))
     my_broad = broad_2021[broad_2021["area_code"] == code]
     heavy = float(my_broad.loc[my_broad["band"] == "50_plus", "share_of_carers"].iloc[0])
     summary.blocks.append(narrative.threshold_statement(
@@ -158,9 +158,12 @@ def _official_evidence(code: str, params: Params, data: OfficialData) -> Evidenc
     who.blocks.append(Chart(
         charts.interval_dots(comp_rows, "area_name", "prevalence", "prevalence_lower",
                              "prevalence_upper", highlight=name, source=CENSUS_2021,
-                             title=f"The share of residents caring in {name} is {flag} "
-                                   f"{'to' if flag == 'similar' else 'than'} {england_name}",
-                             x_title="Residents aged 5+ providing unpaid care (95% interval)"),
+                             title=(f"The share of residents caring in {name} is {flag} "
+                                    f"{'to' if flag == 'similar' else 'than'} {england_name}"
+                                    if national else
+                                    f"The share of residents caring in {name}"),
+                             x_title="Residents aged 5+ providing unpaid care "
+                                     f"({params.confidence_level:.0%} interval)"),
         comp_rows[["area_name", "carers", "population", "prevalence", "prevalence_lower",
                    "prevalence_upper", flag_column]],
         CENSUS_2021, {"prevalence": "{:.2%}", "prevalence_lower": "{:.2%}",
@@ -512,9 +515,13 @@ def _future_section(name: str, code: str, params: Params, data: OfficialData,
                 figure = (f"{name} has {start:.2f} {ages} in {years[0]}; the {vintage} gives "
                           f"{end:.2f} by {years[1]} ({change:+.1%}).")
             else:
+                covering = [v for v, f in data.projections().items()
+                            if code in set(f["area_code"])]
+                why = (f"the {' and '.join(covering)} projections for the area lack working "
+                       "ages, so they give no future ratio" if covering else
+                       "no population projection supplied covers the area")
                 figure = (f"{name} had {end:.2f} {ages} in {years[1]}, against {start:.2f} in "
-                          f"{years[0]} ({change:+.1%}); no population projection supplied "
-                          "covers the area.")
+                          f"{years[0]} ({change:+.1%}); {why}.")
             statements.append(Statement(figure, getattr(wording, trend), proj_source))
     elif table.empty:
         section.blocks.append(Text(f"No population by single year of age is available for "

@@ -27,12 +27,16 @@ def money(value: float) -> str:
 
 
 def prevalence_statement(area: str, carers: int, prevalence: float, denominator: str,
-                         comparator: str, comparator_prevalence: float, flag: str,
+                         comparator: str | None, comparator_prevalence: float | None, flag: str,
                          wording: FlagWording, source: str) -> Statement:
-    relation = {"higher": "higher than", "lower": "lower than", "similar": "similar to"}[flag]
+    """Prevalence against the national figure; the national area itself is not compared."""
     figure = (f"{number(carers)} {denominator} in {area} provide unpaid care: "
-              f"{percent(prevalence)}, {relation} {comparator} ({percent(comparator_prevalence)}).")
-    return Statement(figure, getattr(wording, flag), source)
+              f"{percent(prevalence)}")
+    if comparator is None:
+        return Statement(f"{figure}.", wording.national, source)
+    relation = {"higher": "higher than", "lower": "lower than", "similar": "similar to"}[flag]
+    return Statement(f"{figure}, {relation} {comparator} ({percent(comparator_prevalence)}).",
+                     getattr(wording, flag), source)
 
 
 def threshold_statement(figure: str, value: float, wording: ThresholdWording,

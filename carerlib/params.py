@@ -90,6 +90,7 @@ class FlagWording(Strict):
     higher: str
     similar: str
     lower: str
+    national: str = "This is the national figure other areas are compared with."
 
 
 class ThresholdWording(Strict):

@@ -59,8 +59,8 @@ def test_support_ratio_statement_falls_back_to_censuses(official):
                      if isinstance(b, Statement) and "aged 65+" in b.figure)
     assert statement == (
         f"Adur had {psr[2021]:.2f} people aged 15–64 for every person aged 65+ in 2021, against "
-        f"{psr[2011]:.2f} in 2011 ({psr[2021] / psr[2011] - 1:+.1%}); no population projection "
-        "supplied covers the area.")
+        f"{psr[2011]:.2f} in 2011 ({psr[2021] / psr[2011] - 1:+.1%}); the 2016-based projections "
+        "for the area lack working ages, so they give no future ratio.")
     assert ev.figures["potential_support_ratio_2021"] == pytest.approx(psr[2021])
     assert "potential_support_ratio_end" not in ev.figures
 
@@ -160,3 +160,24 @@ def test_whole_cohort_wording_and_no_trivial_break_even(tmp_path):
     assert even.loc["Carers in the cohort", "saving_when"] == "scales with it"
     assert even.loc["Share of carers at risk of breakdown", "break_even_value"] == pytest.approx(
         2500 / 6388)
+
+
+def test_national_areas_are_not_compared_with_themselves(official):
+    ev = build_evidence("K04000001", load_params(), official=official)
+    first = ev.section("summary").blocks[0]
+    assert first.figure == ("4,989,002 usual residents aged 5 and over in England and Wales "
+                            "provide unpaid care: 8.9%.")
+    assert first.meaning.startswith("This is the national figure")
+    assert ev.figures["prevalence_flag"] == ""
+
+
+def test_interval_label_follows_confidence_level(official, tmp_path):
+    extra = tmp_path / "conf.yaml"
+    extra.write_text("confidence_level: 0.99\n")
+    ev = build_evidence("E06000033", load_params("E06000033", extra), official=official)
+    chart = ev.section("carers").charts()[1]
+    assert "(99% interval)" in chart.figure.layout.xaxis.title.text
+    # A 99% interval is wider than the 95% one (hand check: z 2.576 vs 1.960).
+    row = chart.data.iloc[0]
+    assert row["prevalence_upper"] - row["prevalence_lower"] == pytest.approx(
+        2 * 2.5758 * (0.088117 * (1 - 0.088117) / 170_444) ** 0.5, rel=1e-3)
