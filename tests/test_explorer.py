@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
+from carerlib.errors import CarerlibError
 from carerlib.explorer import (
     CHARTS,
     NEEDS_OFFICIAL,
@@ -114,7 +115,7 @@ def test_areas_listed_as_name_and_code_for_every_level(explorer):
 
 
 def test_unknown_area_code_is_refused(official):
-    with pytest.raises(Exception, match="E99999999"):
+    with pytest.raises(CarerlibError, match="E99999999: not an area the explorer can show"):
         Explorer(official, "E99999999")
 
 
