@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from carerlib.errors import DataError
+from carerlib.errors import DataError, ParamsError
 from carerlib.validation import read_csv, require_columns
 
 LEVELS = ("ltla", "utla", "region", "country", "england_and_wales", "group")
@@ -75,7 +75,8 @@ def membership(tree: pd.DataFrame, groups: Mapping[str, Mapping] | None = None
         members = list(group["members"])
         unknown = [m for m in members if m not in known]
         if unknown:
-            raise DataError("params groups", f"group {code}: unknown area code {unknown[0]}")
+            raise ParamsError("params", f"groups.{code}.members",
+                              f"unknown area code {unknown[0]} (not a 2021 LTLA)")
         parts.append(pd.DataFrame({"member": members, "area_code": code,
                                    "area_name": group["name"], "level": "group"}))
     cols = ["member", "area_code", "area_name", "level"]

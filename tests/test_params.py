@@ -76,3 +76,13 @@ def test_group_can_have_its_own_area_file(tmp_path):
         "    - {measure: Carers assessed, count: 900, period: 2024/25, source: local}\n")
     params = load_params("MID_ESSEX", params_dir=tmp_path)
     assert params.area.known_carers[0].count == 900
+
+
+def test_group_with_unknown_district_is_a_params_error(mirror, tmp_path):
+    from carerlib.evidence import build_evidence
+
+    path = tmp_path / "groups.yaml"
+    path.write_text("groups:\n  BAD_GROUP:\n    name: Bad\n    members: [E07000067, E07099999]\n")
+    with pytest.raises(ParamsError, match="groups.BAD_GROUP.members: unknown area code "
+                                          "E07099999"):
+        build_evidence("BAD_GROUP", load_params(params_file=path))
