@@ -504,7 +504,7 @@ class Explorer:
         cost = p.value_of_care.cost_per_hour
         self.cost_per_hour = widgets.FloatSlider(
             description=f"Care cost an hour (£, {cost.price_year})", value=cost.value, min=1.0,
-            max=max(50.0, 2 * cost.value), step=0.5, readout_format=",.2f", layout=_WIDE,
+            max=max(50.0, 2 * cost.value), step=0.01, readout_format=",.2f", layout=_WIDE,
             style=_STYLE, disabled=self.data is None)
 
         def share(description: str, value: float) -> widgets.FloatSlider:
@@ -518,22 +518,24 @@ class Explorer:
 
         self.share_at_risk = share("Share of carers at risk", inputs.share_at_risk)
         self.share_prevented = share("Share of breakdowns prevented", inputs.share_prevented)
+        # Steps of £1 (and 1p an hour below) keep params values on the slider's grid: the browser
+        # snaps a value to its step, which would silently change published figures.
         self.break_cost = money("Break cost per carer a year (£)", inputs.break_cost_per_carer,
-                                10_000, 50)
+                                10_000, 1)
         self.rehab_cost = money("Rehabilitation episode (£)", inputs.rehab_episode_cost,
-                                10_000, 50)
+                                10_000, 1)
         self.residential_cost = money("Residential care a week (£)",
-                                      inputs.residential_cost_per_week, 3_000, 10)
+                                      inputs.residential_cost_per_week, 3_000, 1)
         outcomes = p.breaks.sroi.outcomes
         self.one_deadweight = widgets.Checkbox(
             description="Use one deadweight for every SROI outcome", value=False, indent=False)
-        self.deadweight = share("SROI deadweight", sum(o.deadweight for o in outcomes)
-                                / len(outcomes))
+        self.deadweight = share("SROI deadweight", round(sum(o.deadweight for o in outcomes)
+                                                         / len(outcomes), 2))
         self.reset = widgets.Button(description="Reset to params", icon="undo",
                                     tooltip="Put every slider back to the area's params values")
         self.status = widgets.HTML()
         self.summary = widgets.HTML()
-        self.charts = {name: widgets.Output(layout={"width": "50%", "min_width": "420px"})
+        self.charts = {name: widgets.Output(layout={"width": "100%", "min_width": "420px"})
                        for name in CHARTS}
 
         def box(title: str, *children: widgets.Widget) -> widgets.VBox:
@@ -612,7 +614,9 @@ class Explorer:
             self.update_breaks()
 
     def _on_deadweight(self, change: dict) -> None:
-        if self._hold:
+        # The browser snaps a slider to its step and echoes the value back; an echo is not
+        # the analyst moving the slider.
+        if self._hold or abs((change.get("new") or 0) - (change.get("old") or 0)) < 1e-6:
             return
         if self.one_deadweight.value:
             self.update_sroi()

@@ -290,3 +290,15 @@ def test_notebook_only_calls_carerlib_and_is_stripped():
     source = "".join("".join(c["source"]) for c in code)
     assert "from carerlib.explorer import Explorer" in source
     assert "import pandas" not in source and "def " not in source
+
+
+def test_slider_values_sit_on_their_grid_and_echoes_are_ignored(explorer):
+    """A browser snaps sliders to their step and echoes the value back: params values must
+    survive that, so the workbook opens on the published figures."""
+    for slider in explorer.breaks_controls:
+        steps = (slider.value - slider.min) / slider.step
+        assert steps == pytest.approx(round(steps), abs=1e-9), slider.description
+    ratio = explorer.headlines["sroi_ratio"]
+    explorer.deadweight.value = explorer.deadweight.value + 1e-12  # a browser echo
+    assert explorer.one_deadweight.value is False
+    assert explorer.headlines["sroi_ratio"] == ratio
