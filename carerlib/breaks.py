@@ -382,6 +382,21 @@ def health_breakdown_proxy(
     return HealthBreakdownResult(inputs=inputs, **{k: float(v) for k, v in figures.items()})
 
 
+def break_even_curve(inputs: HealthBreakdownInputs, points: int = 101) -> pd.DataFrame:
+    """Net saving against the share of carers at risk, for breaks to the at-risk carers only and
+    for breaks to the whole cohort (the scenario in which 39.1% is the break-even share)."""
+    share = np.linspace(0, 1, points)
+    frames = []
+    for breaks_for, label in (("at_risk", "breaks for carers judged at risk"),
+                              ("cohort", "breaks for the whole cohort")):
+        values = {k: getattr(inputs, k) for k in HEALTH_BREAKDOWN_INPUTS}
+        values["share_at_risk"] = share
+        result = health_breakdown_arrays(**values, breaks_for=breaks_for)
+        frames.append(pd.DataFrame({"share_at_risk": share, "net_saving": result["net_saving"],
+                                    "scenario": label}))
+    return pd.concat(frames, ignore_index=True)
+
+
 def cohort_break_even_share(result: HealthBreakdownResult) -> float | None:
     """Share of the cohort at risk at which breaks for the whole cohort pay for themselves:
     break cost / (share prevented x damage avoided); None if no share up to 100% does."""

@@ -7,7 +7,6 @@ module only lays the results out as report blocks, presented as modelled scenari
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from carerlib import breaks, charts, narrative, prices, sroi, uncertainty
@@ -46,21 +45,6 @@ def _sroi_unit(measure: str) -> str:
     if "year" in measure.lower():
         return "years"
     return "ratio"
-
-
-def break_even_curve(inputs: breaks.HealthBreakdownInputs, points: int = 101) -> pd.DataFrame:
-    """Net saving against the share of carers at risk, for breaks to the at-risk carers only and
-    for breaks to the whole cohort (the scenario in which 39.1% is the break-even share)."""
-    share = np.linspace(0, 1, points)
-    frames = []
-    for breaks_for, label in (("at_risk", "breaks for carers judged at risk"),
-                              ("cohort", "breaks for the whole cohort")):
-        values = {k: getattr(inputs, k) for k in breaks.HEALTH_BREAKDOWN_INPUTS}
-        values["share_at_risk"] = share
-        result = breaks.health_breakdown_arrays(**values, breaks_for=breaks_for)
-        frames.append(pd.DataFrame({"share_at_risk": share, "net_saving": result["net_saving"],
-                                    "scenario": label}))
-    return pd.concat(frames, ignore_index=True)
 
 
 def breaks_section(params: BreaksParams) -> tuple[Section, list[Statement]]:
@@ -149,7 +133,7 @@ def breaks_section(params: BreaksParams) -> tuple[Section, list[Statement]]:
         even.assign(plausible=even["plausible"].map({True: "yes", False: "no"})),
         "carerlib break-even analysis", {"base_value": "{:,.4g}",
                                          "break_even_value": "{:,.4g}"}, "break_even"))
-    curve = break_even_curve(inputs)
+    curve = breaks.break_even_curve(inputs)
     cohort_even = breaks.cohort_break_even_share(result)
     assumed = inputs.share_at_risk
     if cohort_even is None:

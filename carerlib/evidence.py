@@ -26,7 +26,7 @@ from carerlib import (
     peers,
     projections,
 )
-from carerlib.areas import ENGLAND, ENGLAND_AND_WALES
+from carerlib.areas import ENGLAND, ENGLAND_AND_WALES, parents
 from carerlib.breaks_section import breaks_section
 from carerlib.census import DENOMINATOR
 from carerlib.datastore import DataStore, registry
@@ -113,7 +113,7 @@ def _official_evidence(code: str, params: Params, data: OfficialData) -> Evidenc
     fine = needs.carers_by_band(data.care_2021, "fine", conf)
     broad_2021 = needs.carers_by_band(data.care_2021, "broad", conf)
     mine = totals_2021[totals_2021["area_code"] == code].iloc[0]
-    comparators = _comparators(data, code)
+    comparators = parents(data.members, code)
     comp = totals_2021.set_index("area_code").loc[[c for _, c, _ in comparators]]
     national = next((c for c in (ENGLAND, ENGLAND_AND_WALES) if c in comp.index), None)
     england = comp.loc[national] if national else None
@@ -241,12 +241,6 @@ def _official_evidence(code: str, params: Params, data: OfficialData) -> Evidenc
                    _priorities_section(params), methods]
     ev.provenance = data.provenance()
     return ev
-
-
-def _comparators(data: OfficialData, code: str) -> list[tuple[str, str, str]]:
-    from carerlib.areas import parents
-
-    return parents(data.members, code)
 
 
 def _reach_section(name: str, params: Params, census_carers: int | None,

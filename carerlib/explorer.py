@@ -31,10 +31,10 @@ from carerlib.breaks import (
     BreaksParams,
     HealthBreakdownInputs,
     HealthBreakdownResult,
+    break_even_curve,
     cohort_break_even_share,
 )
 from carerlib.breaks import health_breakdown_proxy as _health_breakdown_proxy
-from carerlib.breaks_section import break_even_curve
 from carerlib.datastore import DataStore
 from carerlib.errors import CarerlibError
 from carerlib.official import OfficialData
