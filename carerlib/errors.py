@@ -40,3 +40,10 @@ class ParamsError(CarerlibError, ValueError):
         self.key = key
         self.problem = problem
         super().__init__(f"{self.file}: {key}: {problem}")
+
+    @classmethod
+    def from_validation(cls, file: str | Path, exc) -> ParamsError:
+        """The first problem of a pydantic ValidationError, keyed by its dotted location."""
+        err = exc.errors()[0]
+        key = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        return cls(file, key, str(err["msg"]).removeprefix("Value error, "))

@@ -198,11 +198,10 @@ def _validate(merged: dict, sources: list[Path]) -> Params:
         if err["loc"] and err["loc"][0] == "breaks" and isinstance(merged.get("breaks"), dict):
             file = next((p for p in reversed(sources) if "breaks" in _load_yaml(p)), sources[0])
             load_breaks_params(merged["breaks"], str(file))  # raises its own keyed message
-        key = ".".join(str(p) for p in err["loc"]) or "(top level)"
         # Name the file that set the key: the area file if it mentions the top-level key.
         top = str(err["loc"][0]) if err["loc"] else ""
         file = next((p for p in reversed(sources) if top in _load_yaml(p)), sources[0])
-        raise ParamsError(file, key, err["msg"]) from None
+        raise ParamsError.from_validation(file, exc) from None
 
 
 def area_params_path(area_code: str, params_dir: Path | None = None) -> Path:

@@ -84,5 +84,4 @@ def load_sample(area_code: str) -> Sample | None:
     try:
         return Sample.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
     except ValidationError as exc:
-        err = exc.errors()[0]
-        raise ParamsError(path, ".".join(map(str, err["loc"])), err["msg"]) from None
+        raise ParamsError.from_validation(path, exc) from None
