@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.carerlib-installed
 AREAS ?=
 
-.PHONY: packs test lint install clean-outputs
+.PHONY: packs test lint install clean-outputs golden
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found (set PYTHON=...)"; exit 1; }
@@ -30,3 +30,7 @@ lint: $(STAMP)
 
 clean-outputs:
 	rm -rf outputs/packs
+
+# Rebuild the golden packs and record their table hashes (commit with a reason why figures moved).
+golden: $(STAMP)
+	CARERLIB_DATA_MIRROR=$${CARERLIB_DATA_MIRROR:-../shared/data} $(PY) tests/golden.py

@@ -71,3 +71,16 @@ def official(mirror):
 
     return OfficialData(DataStore(mirror), groups={
         "X00000001": {"name": "Mid Essex", "members": ["E07000067", "E07000070", "E07000074"]}})
+
+
+@pytest.fixture(scope="session")
+def golden_packs(mirror, tmp_path_factory) -> Path:
+    """The golden areas' packs, built once per test session and shared by every test."""
+    from golden import GOLDEN_AREAS
+
+    from carerlib.batch import run_batch
+
+    root = tmp_path_factory.mktemp("golden-packs")
+    report = run_batch(GOLDEN_AREAS, force=True, out_root=root, progress=False)
+    assert not report.failed, report.summary()
+    return root
