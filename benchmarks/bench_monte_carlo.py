@@ -19,8 +19,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from carerlib.breaks import load_breaks_params  # noqa: E402
-from carerlib.uncertainty import simulate_health_breakdown  # noqa: E402
+from carerlib.measures.breaks import load_breaks_params  # noqa: E402
+from carerlib.measures.uncertainty import simulate_health_breakdown  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> float:

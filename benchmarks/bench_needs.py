@@ -25,9 +25,9 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from carerlib import change, dependency, health, needs, peers, projections  # noqa: E402
-from carerlib.datastore import DataStore  # noqa: E402
-from carerlib.official import OfficialData  # noqa: E402
+from carerlib.data.datastore import DataStore  # noqa: E402
+from carerlib.data.official import OfficialData  # noqa: E402
+from carerlib.measures import change, dependency, health, needs, peers, projections  # noqa: E402
 
 MID_ESSEX = {"X00000001": {"name": "Mid Essex",
                            "members": ["E07000067", "E07000070", "E07000074"]}}

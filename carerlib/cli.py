@@ -7,12 +7,12 @@ import os
 import sys
 from pathlib import Path
 
-from carerlib import paths
+from carerlib.data import paths
 from carerlib.errors import CarerlibError
 
 
 def _fetch(args: argparse.Namespace) -> int:
-    from carerlib.fetch import fetch
+    from carerlib.data.fetch import fetch
 
     mirror = args.mirror or os.environ.get("CARERLIB_DATA_MIRROR")
     report = fetch(dest=args.dest, mirror=mirror, base_url=args.base_url,
@@ -22,7 +22,7 @@ def _fetch(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from carerlib.fetch import verify
+    from carerlib.data.fetch import verify
 
     bad = verify(args.dest)
     for path in bad:
@@ -32,7 +32,7 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _pack(args: argparse.Namespace) -> int:
-    from carerlib.runner import build_pack
+    from carerlib.pack.runner import build_pack
 
     result = build_pack(args.area, params_file=args.params, out_root=args.out,
                         self_contained=args.self_contained)
@@ -41,7 +41,7 @@ def _pack(args: argparse.Namespace) -> int:
 
 
 def _packs(args: argparse.Namespace) -> int:
-    from carerlib.batch import run_batch, select_areas
+    from carerlib.pack.batch import run_batch, select_areas
 
     codes = select_areas(args.areas, args.group, args.all, args.params)
     if not codes:
@@ -54,9 +54,9 @@ def _packs(args: argparse.Namespace) -> int:
 
 
 def _areas(args: argparse.Namespace) -> int:
-    from carerlib.areas import areas_table
-    from carerlib.datastore import DataStore
-    from carerlib.official import OfficialData
+    from carerlib.data.areas import areas_table
+    from carerlib.data.datastore import DataStore
+    from carerlib.data.official import OfficialData
     from carerlib.params import load_params
 
     store = DataStore.default()

@@ -11,11 +11,11 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from carerlib import paths
-from carerlib.breaks import BreaksParams, load_breaks_params
+from carerlib.data import paths
 from carerlib.errors import ParamsError
-from carerlib.health import HealthParams
-from carerlib.priorities import Priorities
+from carerlib.measures.breaks import BreaksParams, load_breaks_params
+from carerlib.measures.health import HealthParams
+from carerlib.measures.priorities import Priorities
 
 
 class Strict(BaseModel):

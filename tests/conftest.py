@@ -27,7 +27,7 @@ def need_file(path: Path) -> Path:
 def southend_proxy_inputs():
     """The Southend strategy's health-breakdown example (002, §6): 100 carers, 40% at risk,
     £4,254 rehabilitation + 2 weeks × £1,067 residential care, £2,500 of breaks a carer."""
-    from carerlib.breaks import HealthBreakdownInputs
+    from carerlib.measures.breaks import HealthBreakdownInputs
 
     return HealthBreakdownInputs(cohort=100, share_at_risk=0.40, rehab_episode_cost=4254,
                                  rehab_weeks=2, residential_cost_per_week=1067,
@@ -66,8 +66,8 @@ def mirror() -> Path:
 
 @pytest.fixture(scope="session")
 def official(mirror):
-    from carerlib.datastore import DataStore
-    from carerlib.official import OfficialData
+    from carerlib.data.datastore import DataStore
+    from carerlib.data.official import OfficialData
 
     return OfficialData(DataStore(mirror), groups={
         "X00000001": {"name": "Mid Essex", "members": ["E07000067", "E07000070", "E07000074"]}})
@@ -78,7 +78,7 @@ def golden_packs(mirror, tmp_path_factory) -> Path:
     """The golden areas' packs, built once per test session and shared by every test."""
     from golden import GOLDEN_AREAS
 
-    from carerlib.batch import run_batch
+    from carerlib.pack.batch import run_batch
 
     root = tmp_path_factory.mktemp("golden-packs")
     report = run_batch(GOLDEN_AREAS, force=True, out_root=root, progress=False)

@@ -38,7 +38,7 @@ def all_hashes(root: Path, areas: list[str] = GOLDEN_AREAS) -> dict[str, dict[st
 
 
 def main() -> int:
-    from carerlib.batch import run_batch
+    from carerlib.pack.batch import run_batch
 
     with tempfile.TemporaryDirectory() as tmp:
         report = run_batch(GOLDEN_AREAS, force=True, out_root=tmp, progress=False)

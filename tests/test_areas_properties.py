@@ -14,8 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from carerlib import areas, census, needs
-from carerlib.stats import wilson_interval
+from carerlib.data import areas, census
+from carerlib.measures import needs
+from carerlib.measures.stats import wilson_interval
 
 ESSEX = "E10000012"
 MID_ESSEX = ("E07000067", "E07000070", "E07000074")  # Braintree, Chelmsford, Maldon

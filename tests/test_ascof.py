@@ -10,14 +10,14 @@ import pandas as pd
 import pytest
 from conftest import MIRROR
 
-from carerlib.ascof import (
+from carerlib.data.ascof import (
     ASCOF_COLUMNS,
     CARER_MEASURES,
     OUTCOME_COLUMNS,
-    carer_outcomes,
     read_ascof_outcomes,
 )
 from carerlib.errors import DataError
+from carerlib.measures.ascof import carer_outcomes
 
 DATA = MIRROR
 ASCOF = DATA / "ascof" / "asc-outcomes-la-2015-16-to-2022-23.csv"

@@ -1,4 +1,5 @@
-"""Tests for carerlib.breaks: published figures, tables, properties and parameter validation."""
+"""Tests for carerlib.measures.breaks: published figures, tables, properties and parameter
+validation."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from conftest import southend_proxy_inputs
 from hypothesis import given
 from hypothesis import strategies as st
 
-from carerlib.breaks import (
+from carerlib.errors import ParamsError
+from carerlib.measures.breaks import (
     HEALTH_BREAKDOWN_INPUTS,
     STRATEGY_PRINTED_DAMAGE,
     STRATEGY_TYPO_NOTE,
@@ -29,7 +31,6 @@ from carerlib.breaks import (
     load_breaks_params,
     reference_returns,
 )
-from carerlib.errors import ParamsError
 
 PARAMS_FILE = Path(__file__).resolve().parents[1] / "params" / "defaults.yaml"
 

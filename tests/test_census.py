@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import TS039_HEADER, TS039_ROWS, ts039_text
 
-from carerlib import census
+from carerlib.data import census
 from carerlib.errors import DataError
 
 

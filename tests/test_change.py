@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from carerlib import change
+from carerlib.measures import change
 
 SOUTHEND, ENGLAND_AND_WALES = "E06000033", "K04000001"
 

@@ -39,7 +39,7 @@ def test_stray_kernelspec_does_not_hijack_packs(tmp_path, monkeypatch):
     """A 'python3' kernelspec for another Python (without carerlib) is bypassed."""
     import json
 
-    from carerlib.runner import kernel_for_this_environment
+    from carerlib.pack.runner import kernel_for_this_environment
 
     stray = tmp_path / "kernels" / "python3"
     stray.mkdir(parents=True)
@@ -53,7 +53,7 @@ def test_stray_kernelspec_does_not_hijack_packs(tmp_path, monkeypatch):
 def test_relative_mirror_is_resolved_against_the_callers_folder(mirror, monkeypatch):
     import os
 
-    from carerlib import paths
+    from carerlib.data import paths
 
     monkeypatch.chdir(mirror.parent)
     monkeypatch.setenv("CARERLIB_DATA_MIRROR", mirror.name)

@@ -8,7 +8,9 @@ from conftest import MIRROR, need_file
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from carerlib.dependency import (
+from carerlib.data.projections import read_snpp2016, read_snpp2022
+from carerlib.errors import DataError
+from carerlib.measures.dependency import (
     MEASURE_COLUMNS,
     age_group_growth,
     age_group_population,
@@ -17,8 +19,6 @@ from carerlib.dependency import (
     old_age_dependency_ratio,
     potential_support_ratio,
 )
-from carerlib.errors import DataError
-from carerlib.projections import read_snpp2016, read_snpp2022
 
 DATA = MIRROR
 SNPP2022 = DATA / "population" / "snpp2022-migcat-persons-essex-southend-thurrock-all-ages.csv"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from carerlib.evidence import build_evidence
+from carerlib.pack.evidence import build_evidence
+from carerlib.pack.report import Statement, Text
 from carerlib.params import load_params
-from carerlib.report import Statement, Text
 
 
 def _texts(section) -> list[str]:
@@ -48,7 +48,7 @@ def test_group_is_summed_and_compared_with_its_county(official):
 
 
 def test_support_ratio_statement_falls_back_to_censuses(official):
-    from carerlib.dependency import potential_support_ratio
+    from carerlib.measures.dependency import potential_support_ratio
 
     ev = build_evidence("E07000223", load_params("E07000223"), official=official)  # Adur
     psr = {}
@@ -66,7 +66,7 @@ def test_support_ratio_statement_falls_back_to_censuses(official):
 
 
 def test_breaks_costs_restated_in_one_price_year(tmp_path):
-    from carerlib.breaks_section import breaks_section
+    from carerlib.pack.breaks_section import breaks_section
 
     extra = tmp_path / "prices.yaml"
     extra.write_text('breaks:\n  price_year: "2023/24"\n')
@@ -82,8 +82,8 @@ def test_breaks_costs_restated_in_one_price_year(tmp_path):
 
 def test_partial_cache_falls_back_to_mirror(mirror, tmp_path, monkeypatch):
     """After 'data fetch' of the Census 2021 files only, the rest still comes from the mirror."""
-    from carerlib.datastore import DataStore
-    from carerlib.fetch import fetch
+    from carerlib.data.datastore import DataStore
+    from carerlib.data.fetch import fetch
 
     cache = tmp_path / "cache"
     fetch(dest=cache, mirror=mirror, keys=["ts039_ltla", "ts007_ltla"])
@@ -101,8 +101,8 @@ def test_partial_cache_falls_back_to_mirror(mirror, tmp_path, monkeypatch):
 def test_mirror_without_2011_tables_says_so(mirror, tmp_path):
     import shutil
 
-    from carerlib.datastore import DataStore
-    from carerlib.official import OfficialData
+    from carerlib.data.datastore import DataStore
+    from carerlib.data.official import OfficialData
 
     partial = tmp_path / "mirror"
     shutil.copytree(mirror, partial, ignore=shutil.ignore_patterns("qs301*", "ascof"))
@@ -116,7 +116,7 @@ def test_mirror_without_2011_tables_says_so(mirror, tmp_path):
 
 
 def _breaks(tmp_path, yaml_text):
-    from carerlib.breaks_section import breaks_section
+    from carerlib.pack.breaks_section import breaks_section
 
     extra = tmp_path / "breaks.yaml"
     extra.write_text(yaml_text)

@@ -1,4 +1,4 @@
-"""Tests for carerlib.explorer: drive the widgets as an analyst would and check the figures.
+"""Tests for carerlib.explorer.widgets: drive the widgets as an analyst would and check the figures.
 
 Expected values are worked by hand from the published figures (Census 2021 TS039, ONS
 projections, the Southend strategy's breaks sums), not recomputed with the code under test.
@@ -13,7 +13,7 @@ import pytest
 from pydantic import ValidationError
 
 from carerlib.errors import CarerlibError
-from carerlib.explorer import (
+from carerlib.explorer.widgets import (
     CHARTS,
     NEEDS_OFFICIAL,
     Explorer,
@@ -288,7 +288,7 @@ def test_notebook_only_calls_carerlib_and_is_stripped():
     code = [c for c in notebook["cells"] if c["cell_type"] == "code"]
     assert all(c["outputs"] == [] and c["execution_count"] is None for c in code)
     source = "".join("".join(c["source"]) for c in code)
-    assert "from carerlib.explorer import Explorer" in source
+    assert "from carerlib.explorer.widgets import Explorer" in source
     assert "import pandas" not in source and "def " not in source
 
 

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from conftest import ts039_text
 
-from carerlib import fetch
-from carerlib.checksums import sha256
+from carerlib.data import fetch
+from carerlib.data.checksums import sha256
 from carerlib.errors import CarerlibError, DataError
 
 TS007_HEADER = ",".join(['"date"', '"geography"', '"geography code"',
@@ -124,7 +124,7 @@ def test_mirror_copy_matches_and_reports_gaps(mirror, tmp_path):
 
 
 def test_every_dataset_is_checked_before_it_lands(mirror, tmp_path):
-    from carerlib.datastore import registry
+    from carerlib.data.datastore import registry
 
     assert set(registry().datasets) <= set(fetch.VALIDATORS)
     bad = tmp_path / "bad-mirror"

@@ -10,7 +10,7 @@ import yaml
 from conftest import ROOT
 from pydantic import ValidationError
 
-from carerlib import health, needs
+from carerlib.measures import health, needs
 from carerlib.params import KnownCarers
 
 SOUTHEND = "E06000033"

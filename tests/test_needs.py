@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from conftest import ts039_text
 
-from carerlib import census, needs
-from carerlib.stats import compare_to, wilson_interval
+from carerlib.data import census
+from carerlib.measures import needs
+from carerlib.measures.stats import compare_to, wilson_interval
 
 
 def test_southend_2021_carers_by_band(tmp_path):

@@ -9,9 +9,9 @@ import re
 import openpyxl
 import pytest
 
-from carerlib.batch import run_batch
 from carerlib.errors import CarerlibError, ParamsError
-from carerlib.runner import build_pack
+from carerlib.pack.batch import run_batch
+from carerlib.pack.runner import build_pack
 
 pytestmark = pytest.mark.integration
 
@@ -182,7 +182,7 @@ def test_names_from_params_are_escaped(mirror, tmp_path):
 
 
 def test_all_selects_every_ltla_utla_and_region(mirror):
-    from carerlib.batch import select_areas
+    from carerlib.pack.batch import select_areas
 
     codes = select_areas(every=True)
     # 331 LTLAs, 24 counties that are not also LTLAs, 9 English regions and Wales.

@@ -79,7 +79,7 @@ def test_group_can_have_its_own_area_file(tmp_path):
 
 
 def test_group_with_unknown_district_is_a_params_error(mirror, tmp_path):
-    from carerlib.evidence import build_evidence
+    from carerlib.pack.evidence import build_evidence
 
     path = tmp_path / "groups.yaml"
     path.write_text("groups:\n  BAD_GROUP:\n    name: Bad\n    members: [E07000067, E07099999]\n")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from carerlib import needs, peers
+from carerlib.measures import needs, peers
 
 SOUTHEND, ESSEX, BRAINTREE, MID_ESSEX = "E06000033", "E10000012", "E07000067", "X00000001"
 

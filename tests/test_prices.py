@@ -1,4 +1,4 @@
-"""Tests for carerlib.prices: uplift between price years and validated figures."""
+"""Tests for carerlib.measures.prices: uplift between price years and validated figures."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from carerlib.breaks import load_breaks_params
 from carerlib.errors import ParamsError
-from carerlib.prices import (
+from carerlib.measures.breaks import load_breaks_params
+from carerlib.measures.prices import (
     CostFigure,
     PositiveFigure,
     PriceIndex,

@@ -10,21 +10,23 @@ import pandas as pd
 import pytest
 from conftest import MIRROR, need_file
 
-from carerlib.errors import DataError
-from carerlib.projections import (
+from carerlib.data.projections import (
     ALL_HOURS,
-    METHOD_INDIRECT,
-    METHOD_INDIRECT_ALL_HOURS,
-    METHOD_POPPI,
     POPULATION_COLUMNS,
     PROJECTION_COLUMNS,
     age_coverage,
-    expected_carers,
-    project_carers,
-    project_carers_poppi,
     read_national_care_rates,
     read_snpp2016,
     read_snpp2022,
+)
+from carerlib.errors import DataError
+from carerlib.measures.projections import (
+    METHOD_INDIRECT,
+    METHOD_INDIRECT_ALL_HOURS,
+    METHOD_POPPI,
+    expected_carers,
+    project_carers,
+    project_carers_poppi,
 )
 
 DATA = MIRROR
@@ -363,10 +365,10 @@ def test_poppi_and_indirect_differ_by_the_ratio(
 
 
 def test_works_with_the_package_census_readers(rates: pd.DataFrame, snpp2022: pd.DataFrame) -> None:
-    """Contract check with carerlib.census (TS007 ages) when that module is present."""
-    census = pytest.importorskip("carerlib.census")
+    """Contract check with carerlib.data.census (TS007 ages) when that module is present."""
+    census = pytest.importorskip("carerlib.data.census")
     if not hasattr(census, "read_ts007"):
-        pytest.skip("carerlib.census has no read_ts007 yet")
+        pytest.skip("carerlib.data.census has no read_ts007 yet")
     base = census.read_ts007(need_file(TS007))
     observed = pd.DataFrame({"area_code": [SOUTHEND], "band": [ALL_HOURS], "carers": [15_019.0]})
     exact = project_carers(observed, base[base["area_code"] == SOUTHEND], base, rates).table

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from carerlib.report import Statement, Text, block_html, format_frame, table_html
+from carerlib.pack.report import Statement, Text, block_html, format_frame, table_html
 
 
 def test_format_frame_units_and_blanks():

@@ -1,4 +1,4 @@
-"""Tests for carerlib.sroi: hand-checked examples, properties and validation."""
+"""Tests for carerlib.measures.sroi: hand-checked examples, properties and validation."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from carerlib.errors import ParamsError
-from carerlib.sroi import (
+from carerlib.measures.sroi import (
     GREEN_BOOK_DISCOUNT_RATE,
     Outcome,
     SroiParams,
@@ -249,7 +249,7 @@ def test_params_file_sroi_errors_name_the_key():
 
     import yaml
 
-    from carerlib.breaks import load_breaks_params
+    from carerlib.measures.breaks import load_breaks_params
 
     path = Path(__file__).resolve().parents[1] / "params" / "defaults.yaml"
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))

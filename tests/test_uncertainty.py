@@ -1,4 +1,4 @@
-"""Tests for carerlib.uncertainty: tornado tables, break-even values and Monte Carlo."""
+"""Tests for carerlib.measures.uncertainty: tornado tables, break-even values and Monte Carlo."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from carerlib.breaks import health_breakdown_proxy, load_breaks_params
-from carerlib.uncertainty import (
+from carerlib.measures.breaks import health_breakdown_proxy, load_breaks_params
+from carerlib.measures.uncertainty import (
     MonteCarloSettings,
     Range,
     break_even,
@@ -137,7 +137,7 @@ def test_break_even_share_at_risk_for_whole_cohort():
 
 def test_break_even_by_bisection_for_a_ratio():
     # Return per £1 = 40 x 6,388 / (40 x c) is not linear in the break cost c; it is 1 at c = 6,388.
-    from carerlib.breaks import HEALTH_BREAKDOWN_INPUTS, health_breakdown_arrays
+    from carerlib.measures.breaks import HEALTH_BREAKDOWN_INPUTS, health_breakdown_arrays
 
     base = {n: float(getattr(SOUTHEND, n)) for n in HEALTH_BREAKDOWN_INPUTS}
 

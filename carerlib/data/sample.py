@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from carerlib import paths
+from carerlib.data import paths
 from carerlib.errors import ParamsError
 
 

@@ -15,7 +15,7 @@ import pandas as pd
 
 LTLA_PEERS = "all LTLAs"
 UTLA_PEERS = "all UTLAs"
-#: Membership level (carerlib.areas) that defines each standard peer group.
+#: Membership level (carerlib.data.areas) that defines each standard peer group.
 PEER_LEVELS = {LTLA_PEERS: "ltla", UTLA_PEERS: "utla"}
 RANK_COLUMNS = ["peer_group", "rank", "n_peers", "percentile"]
 
@@ -23,7 +23,7 @@ PeerSets = Mapping[str, Iterable[str]]
 
 
 def peer_sets(members: pd.DataFrame) -> dict[str, set[str]]:
-    """The standard peer groups from an area membership table (`carerlib.areas.membership`).
+    """The standard peer groups from an area membership table (`carerlib.data.areas.membership`).
 
     Returns {"all LTLAs": {...}, "all UTLAs": {...}}: the codes that play each level.
     """

@@ -1,17 +1,18 @@
 """The breaks section of a pack: commitments, the health-breakdown proxy with its working,
 sensitivity, break-even, Monte Carlo, SROI, cost avoidance and reference returns.
 
-Everything is computed by carerlib.breaks / sroi / uncertainty from validated parameters; this
-module only lays the results out as report blocks, presented as modelled scenarios.
+Everything is computed by carerlib.measures (breaks, sroi, uncertainty) from validated
+parameters; this module only lays the results out as report blocks, presented as modelled scenarios.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from carerlib import breaks, charts, narrative, prices, sroi, uncertainty
-from carerlib.breaks import BreaksParams
-from carerlib.report import Chart, Section, Statement, Table, Text
+from carerlib.measures import breaks, prices, sroi, uncertainty
+from carerlib.measures.breaks import BreaksParams
+from carerlib.pack import charts, narrative
+from carerlib.pack.report import Chart, Section, Statement, Table, Text
 
 LABELS = {
     "cohort": "Carers in the cohort",

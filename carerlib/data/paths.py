@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 #: The checkout that holds params/, notebooks/, data/ and outputs/ (the package sits inside it).
-PROJECT_ROOT = Path(os.environ.get("CARERLIB_HOME", Path(__file__).resolve().parents[1]))
+PROJECT_ROOT = Path(os.environ.get("CARERLIB_HOME", Path(__file__).resolve().parents[2]))
 PARAMS_DIR = PROJECT_ROOT / "params"
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 SAMPLE_DIR = PROJECT_ROOT / "data" / "sample"

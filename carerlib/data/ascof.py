@@ -15,10 +15,9 @@ import re
 from pathlib import Path
 from typing import NamedTuple
 
-import numpy as np
 import pandas as pd
 
-from carerlib import validation
+from carerlib.data import validation
 from carerlib.errors import DataError
 
 
@@ -83,13 +82,6 @@ _RAW_COLUMNS = {
 _FINANCIAL_YEAR = re.compile(r"^\d{4}-\d{2}$")
 
 
-class OutcomesResult(NamedTuple):
-    """A carer outcomes table plus plain-English notes (e.g. why it is empty)."""
-
-    table: pd.DataFrame
-    notes: list[str]
-
-
 def read_ascof_outcomes(path: str | Path) -> pd.DataFrame:
     """Read the Oflog ASCOF extract (long layout) into a tidy frame.
 
@@ -140,75 +132,3 @@ def read_ascof_outcomes(path: str | Path) -> pd.DataFrame:
     return tidy[ASCOF_COLUMNS]
 
 
-def carer_outcomes(frame: pd.DataFrame, area_code: str) -> OutcomesResult:
-    """Carer outcomes for one council, with England and regional comparators.
-
-    One row per carer measure and survey year: ``value``; ``england_median`` (median of all
-    councils with a value that year); ``region_median`` (median, not mean, of the councils in the
-    area's region); ``rank`` among councils with a value (1 = best; higher is better for both
-    carer measures; ties share the best rank) and ``n_ranked``. A council not in the file (e.g. a
-    district, which has no social care duty) gives an empty table and a note.
-
-    Output columns: ``area_code, area_name, financial_year, ascof, measure, label, value,
-    england_median, region, region_median, rank, n_ranked, higher_is_better, note``.
-    """
-    missing = [c for c in ASCOF_COLUMNS if c not in frame.columns]
-    if missing:
-        raise DataError("ASCOF frame", "required column missing", column=missing[0])
-    carers = frame[frame["measure"].isin(list(CARER_MEASURES))].copy()
-    if carers.empty:
-        return OutcomesResult(_empty(), ["the ASCOF file holds no carer measures"])
-
-    known = carers["measure"].map({k: v.higher_is_better for k, v in CARER_MEASURES.items()})
-    stated = carers.groupby(["measure", "financial_year"])["higher_is_better"].transform("first")
-    higher = stated.fillna(known).astype(bool)
-    by_year = carers.groupby(["measure", "financial_year"])["value"]
-    by_region = carers.groupby(["measure", "financial_year", "region"])["value"]
-    carers["england_median"] = by_year.transform("median")
-    carers["n_ranked"] = by_year.transform("count").astype("int64")
-    carers["region_median"] = by_region.transform("median")
-    best_high = by_year.rank(ascending=False, method="min")
-    best_low = by_year.rank(ascending=True, method="min")
-    carers["rank"] = pd.array(np.where(higher, best_high, best_low), dtype="Float64").astype(
-        "Int64"
-    )
-    carers["higher_is_better"] = higher
-    carers["ascof"] = carers["measure"].map({k: v.ascof for k, v in CARER_MEASURES.items()})
-    carers["label"] = carers["measure"].map({k: v.label for k, v in CARER_MEASURES.items()})
-    carers["note"] = np.where(
-        carers["value"].isna(), "no value published for this council this year", ""
-    )
-
-    code = str(area_code).strip()
-    table = carers[carers["area_code"] == code]
-    if table.empty:
-        in_file = (frame["area_code"] == code).any()
-        why = (
-            f"{code} has no carer outcome rows in the ASCOF file"
-            if in_file
-            else f"{code} is not in the ASCOF file: only the 152 councils with adult social care "
-            "duties (counties, unitary authorities, metropolitan districts, London boroughs) "
-            "report ASCOF measures; a district's carers are in its county's figures"
-        )
-        return OutcomesResult(_empty(), [why])
-
-    notes = []
-    expected = carers[["measure", "financial_year"]].drop_duplicates()
-    present = table[["measure", "financial_year"]].drop_duplicates()
-    gaps = expected.merge(present, how="left", indicator=True).query("_merge == 'left_only'")
-    notes += [
-        f"no row for {code} in {year} ({CARER_MEASURES[measure].ascof}); council codes change "
-        "when authorities are reorganised"
-        for measure, year in gaps[["measure", "financial_year"]].itertuples(index=False)
-    ]
-    unpublished = table[table["value"].isna()]
-    notes += [
-        f"no value published for {code} in {year} ({CARER_MEASURES[measure].ascof})"
-        for measure, year in unpublished[["measure", "financial_year"]].itertuples(index=False)
-    ]
-    table = table.sort_values(["ascof", "financial_year"], ignore_index=True)
-    return OutcomesResult(table[OUTCOME_COLUMNS], notes)
-
-
-def _empty() -> pd.DataFrame:
-    return pd.DataFrame({column: pd.Series(dtype="object") for column in OUTCOME_COLUMNS})

@@ -17,22 +17,27 @@ shows them as scenarios, never as fact, with three tools:
   figures reproducible.
 
 The generic tools take any model written as a function of named inputs; the
-``health_breakdown_*`` functions apply them to the Baker Tilly proxy in :mod:`carerlib.breaks`.
+``health_breakdown_*`` functions apply them to the Baker Tilly proxy in
+:mod:`carerlib.measures.breaks`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-if TYPE_CHECKING:
-    from carerlib.breaks import HealthBreakdownInputs
-    from carerlib.sroi import SroiParams
+from carerlib.measures.breaks import (
+    HEALTH_BREAKDOWN_INPUTS,
+    PROPORTION_INPUTS,
+    HealthBreakdownInputs,
+    health_breakdown_arrays,
+)
+from carerlib.measures.ranges import Distribution, MonteCarloSettings, Range
+from carerlib.measures.sroi import SroiParams, sroi
 
 __all__ = [
     "Distribution",
@@ -50,47 +55,7 @@ __all__ = [
     "summarise_draws",
 ]
 
-Distribution = Literal["triangular", "pert"]
 Model = Callable[[Mapping[str, float]], float]
-
-
-class Range(BaseModel):
-    """An uncertain input: lowest plausible, most likely and highest plausible value.
-
-    ``distribution`` says how Monte Carlo draws it: ``triangular``, or ``pert`` (a beta
-    distribution that puts more weight near the most likely value; mean (low + 4 mode + high) / 6).
-    One-way sensitivity uses only ``low`` and ``high``.
-    """
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    low: float
-    mode: float
-    high: float
-    distribution: Distribution = "pert"
-    source: str = Field(min_length=1)
-    note: str | None = None
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Range:
-        if not self.low <= self.mode <= self.high:
-            raise ValueError(
-                f"range must satisfy low <= mode <= high, got low {self.low}, "
-                f"mode {self.mode}, high {self.high}"
-            )
-        return self
-
-
-class MonteCarloSettings(BaseModel):
-    """Monte Carlo set-up: ranges for the uncertain inputs, number of draws and the seed."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    draws: int = Field(default=10_000, ge=1, le=10_000_000)
-    seed: int
-    interval: float = Field(default=0.90, gt=0.0, lt=1.0)
-    ranges: dict[str, Range] = Field(default_factory=dict)
-    note: str | None = None
 
 
 # --- drawing --------------------------------------------------------------------------------
@@ -256,7 +221,6 @@ HealthOutput = Literal["net_saving", "return_per_pound", "gross_saving"]
 
 
 def _health_model(inputs: HealthBreakdownInputs, output: str) -> tuple[Model, dict[str, float]]:
-    from carerlib.breaks import HEALTH_BREAKDOWN_INPUTS, health_breakdown_arrays
 
     base = {name: float(getattr(inputs, name)) for name in HEALTH_BREAKDOWN_INPUTS}
 
@@ -287,7 +251,6 @@ def health_breakdown_break_even(inputs: HealthBreakdownInputs) -> pd.DataFrame:
     possible value: a proportion within 0-1, a cost or count not negative). ``break_even_value``
     is NaN when the net saving doesn't depend on that input at the base values.
     """
-    from carerlib.breaks import HEALTH_BREAKDOWN_INPUTS, PROPORTION_INPUTS
 
     model, base = _health_model(inputs, "net_saving")
     rows = []
@@ -331,7 +294,6 @@ def simulate_health_breakdown(
 
     Inputs with a range in ``settings.ranges`` are drawn; the rest stay at their base values.
     """
-    from carerlib.breaks import HEALTH_BREAKDOWN_INPUTS, health_breakdown_arrays
 
     unknown = sorted(set(settings.ranges) - set(HEALTH_BREAKDOWN_INPUTS))
     if unknown:
@@ -379,7 +341,6 @@ def sroi_sensitivity(params: SroiParams) -> pd.DataFrame:
     Columns: outcome, input, base_value, low, high, ratio_base, ratio_at_low, ratio_at_high,
     swing; largest swing first.
     """
-    from carerlib.sroi import sroi
 
     ratio_base = sroi(params).ratio
     rows = []

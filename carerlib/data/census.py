@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from carerlib import bands
+from carerlib.data import bands
+from carerlib.data.validation import area_codes, counts, parts_add_up, read_csv, require_columns
 from carerlib.errors import DataError
-from carerlib.validation import area_codes, counts, parts_add_up, read_csv, require_columns
 
 GEOGRAPHY = "geography"
 CODE = "geography code"

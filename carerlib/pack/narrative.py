@@ -3,8 +3,8 @@ thresholds and the "what this means for commissioning" wording come from params.
 
 from __future__ import annotations
 
+from carerlib.pack.report import Statement
 from carerlib.params import FlagWording, ThresholdWording
-from carerlib.report import Statement
 
 
 def number(value: float) -> str:

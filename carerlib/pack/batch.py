@@ -17,17 +17,17 @@ from urllib.parse import quote
 
 from tqdm import tqdm
 
-from carerlib import atomic, paths
-from carerlib.datastore import DataStore
+from carerlib.data import atomic, paths
+from carerlib.data.datastore import DataStore
 from carerlib.errors import CarerlibError
-from carerlib.params import load_params
-from carerlib.runner import (
+from carerlib.pack.runner import (
     build_pack,
     is_up_to_date,
     pack_inputs,
     packs_dir,
     write_plotly_asset,
 )
+from carerlib.params import load_params
 
 
 @dataclass
@@ -45,8 +45,8 @@ class BatchReport:
 
 def all_areas() -> list[str]:
     """Every LTLA, UTLA and region (Wales as a whole) the official data covers."""
-    from carerlib.areas import areas_table
-    from carerlib.official import OfficialData
+    from carerlib.data.areas import areas_table
+    from carerlib.data.official import OfficialData
 
     store = DataStore.default()
     if store is None or not store.has("ts039_ltla"):

@@ -1,4 +1,4 @@
-"""Population projection readers and projections of the number of unpaid carers.
+"""Population projection readers: ONS subnational projections and national care rates by age.
 
 Population frames use the package's tidy layout: one row per area, year and single year of age,
 with columns ``area_code``, ``area_name``, ``year``, ``age`` and ``population``. The oldest age in
@@ -22,12 +22,11 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from carerlib import validation
+from carerlib.data import validation
 from carerlib.errors import DataError
 
 POPULATION_COLUMNS = ["area_code", "area_name", "year", "age", "population"]
@@ -51,19 +50,9 @@ ALL_HOURS = "all_carers"
 VINTAGE_SNPP2022 = "ONS 2022-based subnational projections (migration category variant)"
 VINTAGE_SNPP2016 = "ONS 2016-based subnational projections"
 
-METHOD_INDIRECT = "indirect standardisation"
-METHOD_INDIRECT_ALL_HOURS = "indirect standardisation (all-hours rates by age)"
-METHOD_POPPI = "national rates by age (POPPI-style, no local adjustment)"
 
 _YEAR_COLUMN = re.compile(r"^\d{4}$")
 _ALL_AGES = "all ages"
-
-
-class ProjectionResult(NamedTuple):
-    """A projection table plus plain-English notes (missing areas, partial age coverage)."""
-
-    table: pd.DataFrame
-    notes: list[str]
 
 
 # --------------------------------------------------------------------------------------------
@@ -113,7 +102,7 @@ def read_national_care_rates(path: str | Path) -> pd.DataFrame:
     raw = _read_csv(path)
     validation.require_columns(raw, ["care", "age", "sex", "n", "total_population"], source)
     for column in ("n", "total_population"):
-        raw[column] = _numeric(raw, column, source)
+        raw[column] = numeric_column(raw, column, source)
 
     bounds = raw["age"].map({label: _parse_age_band(label) for label in raw["age"].unique()})
     if bounds.isna().any():
@@ -159,157 +148,6 @@ def read_national_care_rates(path: str | Path) -> pd.DataFrame:
     return rates[RATE_COLUMNS]
 
 
-# --------------------------------------------------------------------------------------------
-# Projections
-# --------------------------------------------------------------------------------------------
-
-
-def expected_carers(population: pd.DataFrame, rates: pd.DataFrame) -> pd.DataFrame:
-    """Expected carers: national persons rates by age band applied to single-year population.
-
-    Returns ``area_code, year, band, min_age, expected`` (one row per area, year and hours band of
-    the rates). ``min_age`` is the youngest age counted: ages below the youngest rate band (5) are
-    left out, and so are ages a population frame does not contain.
-    """
-    _check_population(population, "population frame")
-    persons = _persons_rates(rates)
-    mins = np.sort(persons["min_age"].unique())
-    tops = persons.drop_duplicates("min_age").set_index("min_age")["max_age"]
-    ages = population["age"].to_numpy()
-    index = np.searchsorted(mins, ages, side="right") - 1
-    band_min = np.where(index >= 0, mins[np.clip(index, 0, None)], -1)
-    band_max = tops.reindex(band_min).to_numpy(dtype="float64", na_value=np.inf)
-    inside = (index >= 0) & (ages <= band_max)
-
-    keyed = population.loc[inside, ["area_code", "year", "age", "population"]].assign(
-        rate_min_age=band_min[inside]
-    )
-    merged = keyed.merge(
-        persons[["band", "min_age", "rate"]].rename(columns={"min_age": "rate_min_age"}),
-        on="rate_min_age",
-        how="inner",
-    )
-    merged["expected"] = merged["rate"] * merged["population"]
-    return merged.groupby(["area_code", "year", "band"], as_index=False).agg(
-        min_age=("age", "min"), expected=("expected", "sum")
-    )
-
-
-def project_carers(
-    observed: pd.DataFrame,
-    base_population: pd.DataFrame,
-    projection: pd.DataFrame,
-    rates: pd.DataFrame,
-    *,
-    vintage: str | None = None,
-) -> ProjectionResult:
-    """Project carers by indirect standardisation, per area and hours band.
-
-    ``observed`` has ``area_code, band, carers`` (census carers aged 5+, one row per hours band);
-    ``base_population`` is the census-year population by single year of age (one year only);
-    ``projection`` is a tidy projection frame; ``rates`` comes from
-    :func:`read_national_care_rates`. For each area and band::
-
-        ratio     = observed carers / expected carers in the census year (all ages 5+)
-        projected = ratio x expected carers in the projection year
-
-    A band with its own national rates uses them; any other band uses the all-hours rates, which
-    holds the area's mix of hours at its census level (``expected`` is then the all-hours
-    figure). If the projection lacks younger ages only the ages it covers are projected (``ages``
-    says e.g. ``"60+"``), using the area's all-age ratio. Areas missing from the base population
-    or the projection get a note, not an error.
-
-    Output columns: ``area_code, year, band, ages, expected, ratio, projected, method, vintage``.
-    """
-    validation.require_columns(observed, ["area_code", "band", "carers"], "observed carers")
-    carers = _numeric(observed, "carers", "observed carers")
-    observed = observed.assign(carers=carers, area_code=observed["area_code"].astype("str"))
-    repeated = observed.duplicated(["area_code", "band"])
-    if repeated.any():
-        row = repeated.idxmax()
-        raise DataError("observed carers", "area and band repeated", row=_row_label(row))
-    _check_population(base_population, "base-year population")
-    _check_population(projection, "projection")
-    if base_population["year"].nunique() > 1:
-        raise DataError("base-year population", "holds more than one year; pass the census year")
-    vintage = vintage or projection.attrs.get("vintage", "unspecified projection")
-    persons = _persons_rates(rates)
-    rate_bands = set(persons["band"])
-    youngest_rate_age = int(persons["min_age"].min())
-
-    base_min = base_population.groupby("area_code")["age"].min()
-    too_old = base_min[base_min > youngest_rate_age]
-    if not too_old.empty:
-        raise DataError(
-            "base-year population",
-            f"starts at age {int(too_old.iloc[0])} for {too_old.index[0]}; "
-            f"observed carers are aged {youngest_rate_age}+",
-            column="age",
-        )
-
-    observed = observed.assign(
-        rate_band=observed["band"].where(observed["band"].isin(rate_bands), ALL_HOURS)
-    )
-    notes: list[str] = []
-    no_rates = observed[~observed["rate_band"].isin(rate_bands)]
-    for band in no_rates["band"].unique():
-        notes.append(f"no national rates for band {band!r} or for all hours: band not projected")
-    observed = observed[observed["rate_band"].isin(rate_bands)]
-
-    base = expected_carers(base_population, persons).rename(columns={"band": "rate_band"})
-    with_base = observed.merge(
-        base[["area_code", "rate_band", "expected"]], on=["area_code", "rate_band"], how="left"
-    )
-    areas = pd.Index(observed["area_code"].unique())
-    notes += [f"no base-year population for {code}" for code in areas.difference(base["area_code"])]
-    zero = with_base["expected"].le(0)
-    notes += [
-        f"no expected carers in the base year for {c}" for c in with_base.loc[zero, "area_code"]
-    ]
-    with_base = with_base[with_base["expected"].gt(0)]
-    with_base = with_base.assign(ratio=with_base["carers"] / with_base["expected"])
-
-    projected = expected_carers(projection, persons).rename(columns={"band": "rate_band"})
-    notes += [
-        f"no projection data for {code}" for code in areas.difference(projection["area_code"])
-    ]
-    table = with_base[["area_code", "band", "rate_band", "ratio"]].merge(
-        projected, on=["area_code", "rate_band"], how="inner"
-    )
-    table["projected"] = table["ratio"] * table["expected"]
-    table["ages"] = table["min_age"].astype(int).astype(str) + "+"
-    table["method"] = np.where(
-        table["band"] == table["rate_band"], METHOD_INDIRECT, METHOD_INDIRECT_ALL_HOURS
-    )
-    table["vintage"] = vintage
-    notes += _partial_coverage_notes(table, youngest_rate_age, local_ratio=True)
-    return ProjectionResult(_finish(table), notes)
-
-
-def project_carers_poppi(
-    projection: pd.DataFrame,
-    rates: pd.DataFrame,
-    *,
-    vintage: str | None = None,
-) -> ProjectionResult:
-    """Project carers POPPI-style: national rates by age x projected population, no local ratio.
-
-    Same output columns as :func:`project_carers`; ``ratio`` is 1 and ``projected`` equals
-    ``expected``. One row per area, year and hours band of the rates.
-    """
-    _check_population(projection, "projection")
-    persons = _persons_rates(rates)
-    table = expected_carers(projection, persons)
-    table["ratio"] = 1.0
-    table["projected"] = table["expected"]
-    table["ages"] = table["min_age"].astype(int).astype(str) + "+"
-    table["method"] = METHOD_POPPI
-    table["vintage"] = vintage or projection.attrs.get("vintage", "unspecified projection")
-    return ProjectionResult(
-        _finish(table),
-        _partial_coverage_notes(table, int(persons["min_age"].min()), local_ratio=False),
-    )
-
 
 # --------------------------------------------------------------------------------------------
 # Helpers
@@ -323,7 +161,7 @@ def _read_csv(path: str | Path) -> pd.DataFrame:
     return frame
 
 
-def _numeric(frame: pd.DataFrame, column: str, source: str) -> pd.Series:
+def numeric_column(frame: pd.DataFrame, column: str, source: str) -> pd.Series:
     """Column as floats; non-numeric, missing or negative cells raise DataError.
 
     The error names the row by its index label (readers index rows by file row number).
@@ -334,28 +172,19 @@ def _numeric(frame: pd.DataFrame, column: str, source: str) -> pd.Series:
         row = bad.idxmax()
         cell = frame.at[row, column]
         problem = "negative value" if values.loc[row] < 0 else f"not a number: {cell!r}"
-        raise DataError(source, problem, row=_row_label(row), column=column)
+        raise DataError(source, problem, row=row_label(row), column=column)
     return values.astype("float64")
 
 
-def _row_label(row: object) -> int | str:
+def row_label(row: object) -> int | str:
     return int(row) if isinstance(row, int | np.integer) else str(row)
 
 
-def _check_population(frame: pd.DataFrame, source: str) -> None:
+def check_population(frame: pd.DataFrame, source: str) -> None:
     validation.require_columns(frame, ["area_code", "year", "age", "population"], source)
     if frame.empty:
         raise DataError(source, "no rows")
-    _numeric(frame, "population", source)
-
-
-def _persons_rates(rates: pd.DataFrame) -> pd.DataFrame:
-    validation.require_columns(rates, ["band", "min_age", "max_age", "sex", "rate"], "care rates")
-    persons = rates[rates["sex"] == "persons"]
-    if persons.empty:
-        raise DataError("care rates", "no persons rates", column="sex")
-    _numeric(persons, "rate", "care rates")
-    return persons
+    numeric_column(frame, "population", source)
 
 
 def _parse_age_band(label: str) -> tuple[int, int | None] | None:
@@ -431,7 +260,7 @@ def _read_wide_projection(
             )
     raw["age"] = parsed_age
     for column in years:
-        raw[column] = _numeric(raw, column, source)
+        raw[column] = numeric_column(raw, column, source)
 
     raw["area_code"] = raw["AREA_CODE"].str.strip()
     raw["area_name"] = raw[name_column].str.strip() if name_column else raw["area_code"]
@@ -489,26 +318,3 @@ def _check_open_top(ages: pd.DataFrame, is_open: pd.Series, source: str) -> None
         )
 
 
-def _partial_coverage_notes(
-    table: pd.DataFrame, youngest_rate_age: int, *, local_ratio: bool
-) -> list[str]:
-    """One note per age coverage short of the rates' youngest age, listing the areas."""
-    partial = table.loc[table["min_age"] > youngest_rate_age, ["ages", "area_code"]]
-    grouped = partial.drop_duplicates().groupby("ages")["area_code"]
-    how = ", using each area's all-age (5+) ratio" if local_ratio else ""
-    notes = []
-    for ages, codes in grouped:
-        listed = ", ".join(codes.head(5)) + (
-            f" and {len(codes) - 5} more" if len(codes) > 5 else ""
-        )
-        notes.append(
-            f"the projection covers ages {ages} only ({listed}): only carers aged {ages} are "
-            f"projected{how}; younger carers are not projected"
-        )
-    return notes
-
-
-def _finish(table: pd.DataFrame) -> pd.DataFrame:
-    table = table.sort_values(["area_code", "band", "year"], ignore_index=True)
-    table["year"] = table["year"].astype(int)
-    return table[PROJECTION_COLUMNS]

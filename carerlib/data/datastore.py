@@ -13,8 +13,8 @@ from pathlib import Path
 
 import yaml
 
-from carerlib import paths
-from carerlib.checksums import file_digest
+from carerlib.data import paths
+from carerlib.data.checksums import file_digest
 from carerlib.errors import CarerlibError, ParamsError
 
 MANIFEST = "MANIFEST.json"

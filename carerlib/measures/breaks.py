@@ -40,7 +40,7 @@ from pydantic import (
 )
 
 from carerlib.errors import ParamsError
-from carerlib.prices import (
+from carerlib.measures.prices import (
     Cost,
     CostFigure,
     CountFigure,
@@ -52,8 +52,8 @@ from carerlib.prices import (
     Proportion,
     ProportionFigure,
 )
-from carerlib.sroi import SroiParams
-from carerlib.uncertainty import MonteCarloSettings
+from carerlib.measures.ranges import MonteCarloSettings
+from carerlib.measures.sroi import SroiParams
 
 __all__ = [
     "HEALTH_BREAKDOWN_INPUTS",

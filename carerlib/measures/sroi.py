@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from carerlib.prices import Cost, KeyedProblem, NonNegative, PriceYear, Proportion
+from carerlib.measures.prices import Cost, KeyedProblem, NonNegative, PriceYear, Proportion
 
 __all__ = [
     "GREEN_BOOK_DISCOUNT_RATE",

@@ -13,30 +13,21 @@ from datetime import UTC, datetime
 import numpy as np
 import pandas as pd
 
-from carerlib import (
-    __version__,
-    ascof,
-    bands,
-    change,
-    charts,
-    dependency,
-    health,
-    narrative,
-    needs,
-    peers,
-    projections,
-)
-from carerlib.areas import ENGLAND, ENGLAND_AND_WALES, parents
-from carerlib.breaks_section import breaks_section
-from carerlib.census import DENOMINATOR
-from carerlib.datastore import DataStore, registry
+from carerlib import __version__
+from carerlib.data import bands
+from carerlib.data.areas import ENGLAND, ENGLAND_AND_WALES, parents
+from carerlib.data.census import DENOMINATOR
+from carerlib.data.datastore import DataStore, registry
+from carerlib.data.official import OfficialData
+from carerlib.data.sample import Sample, load_sample
 from carerlib.errors import CarerlibError
-from carerlib.official import OfficialData
+from carerlib.measures import ascof, change, dependency, health, needs, peers, projections
+from carerlib.measures.priorities import prioritise
+from carerlib.measures.stats import compare_to
+from carerlib.pack import charts, narrative
+from carerlib.pack.breaks_section import breaks_section
+from carerlib.pack.report import Chart, Section, Statement, Table, Text
 from carerlib.params import Params, load_params
-from carerlib.priorities import prioritise
-from carerlib.report import Chart, Section, Statement, Table, Text
-from carerlib.sample import Sample, load_sample
-from carerlib.stats import compare_to
 
 CENSUS_2021 = "ONS Census 2021, TS039 (usual residents aged 5+)"
 CENSUS_2011 = "ONS Census 2011, QS301EW (all usual residents)"

@@ -23,9 +23,10 @@ import nbformat
 import papermill as pm
 from nbconvert import HTMLExporter
 
-from carerlib import __version__, atomic, paths
-from carerlib.checksums import file_digest
-from carerlib.datastore import DataStore
+from carerlib import __version__
+from carerlib.data import atomic, paths
+from carerlib.data.checksums import file_digest
+from carerlib.data.datastore import DataStore
 from carerlib.errors import CarerlibError
 from carerlib.params import area_params_path, load_params
 
@@ -47,7 +48,7 @@ class PackResult:
 @lru_cache(maxsize=1)
 def code_digest() -> str:
     """One hash over carerlib's own source and templates: a code change rebuilds every pack."""
-    root = Path(__file__).parent
+    root = Path(__file__).parents[1]  # the whole carerlib package
     digest = hashlib.sha256(__version__.encode())
     for path in sorted([*root.rglob("*.py"), *root.rglob("*.j2"), *root.rglob("*.json")]):
         digest.update(path.relative_to(root).as_posix().encode())

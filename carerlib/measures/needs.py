@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from carerlib import bands
-from carerlib.stats import wilson_interval
+from carerlib.data import bands
+from carerlib.measures.stats import wilson_interval
 
 ID = ["area_code", "area_name", "year"]
 

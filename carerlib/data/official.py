@@ -10,8 +10,8 @@ from functools import cached_property
 
 import pandas as pd
 
-from carerlib import areas, ascof, census, projections
-from carerlib.datastore import DataStore
+from carerlib.data import areas, ascof, census, projections
+from carerlib.data.datastore import DataStore
 from carerlib.errors import DataError
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from carerlib import bands
+from carerlib.data import bands
 
 AREA = ["area_code", "area_name"]
 ALL_CARERS = "all_carers"

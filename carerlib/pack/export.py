@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from carerlib import atomic
-from carerlib.report import Chart, Statement, Table
+from carerlib.data import atomic
+from carerlib.pack.report import Chart, Statement, Table
 
 
 def _sheet_name(name: str, used: set[str]) -> str:

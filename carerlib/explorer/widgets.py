@@ -25,23 +25,25 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from pydantic import ValidationError
 
-from carerlib import charts, dependency, narrative, needs, paths
-from carerlib.areas import areas_table
-from carerlib.breaks import (
+from carerlib.data import paths
+from carerlib.data.areas import areas_table
+from carerlib.data.datastore import DataStore
+from carerlib.data.official import OfficialData
+from carerlib.data.sample import load_sample
+from carerlib.errors import CarerlibError
+from carerlib.measures import dependency, needs
+from carerlib.measures.breaks import (
     BreaksParams,
     HealthBreakdownInputs,
     HealthBreakdownResult,
     break_even_curve,
     cohort_break_even_share,
 )
-from carerlib.breaks import health_breakdown_proxy as _health_breakdown_proxy
-from carerlib.datastore import DataStore
-from carerlib.errors import CarerlibError
-from carerlib.official import OfficialData
+from carerlib.measures.breaks import health_breakdown_proxy as _health_breakdown_proxy
+from carerlib.measures.sroi import SroiParams, SroiResult
+from carerlib.measures.sroi import sroi as _sroi
+from carerlib.pack import charts, narrative
 from carerlib.params import Params, load_params
-from carerlib.sample import load_sample
-from carerlib.sroi import SroiParams, SroiResult
-from carerlib.sroi import sroi as _sroi
 
 __all__ = [
     "CHARTS",

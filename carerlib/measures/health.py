@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from carerlib import bands
+from carerlib.data import bands
 
 ID = ["area_code", "area_name", "year"]
 NO_RATE = "no sourced rate for this band"

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from carerlib.data.validation import read_csv, require_columns
 from carerlib.errors import DataError, ParamsError
-from carerlib.validation import read_csv, require_columns
 
 LEVELS = ("ltla", "utla", "region", "country", "england_and_wales", "group")
 ENGLAND, WALES, ENGLAND_AND_WALES = "E92000001", "W92000004", "K04000001"

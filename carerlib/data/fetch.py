@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from carerlib import areas, ascof, atomic, census, paths, projections
-from carerlib.checksums import sha256
-from carerlib.datastore import MANIFEST, Dataset, registry
+from carerlib.data import areas, ascof, atomic, census, paths, projections
+from carerlib.data.checksums import sha256
+from carerlib.data.datastore import MANIFEST, Dataset, registry
 from carerlib.errors import CarerlibError, DataError
 
 #: Readers that check a file before it is accepted into the cache.
@@ -119,7 +119,7 @@ def fetch(
             validate = VALIDATORS.get(ds.key)
             if validate is None:  # nothing lands in the cache unchecked
                 raise CarerlibError(f"dataset '{ds.key}' has no reader to check it; add one to "
-                                    "carerlib.fetch.VALIDATORS")
+                                    "carerlib.data.fetch.VALIDATORS")
             try:
                 validate(target)
             except DataError as exc:  # name the origin, not the temporary copy

@@ -1,0 +1,2 @@
+"""Reading, checking, caching and fetching official files; areas and lookups; the embedded
+sample."""
