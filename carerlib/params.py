@@ -8,39 +8,71 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator
 
 from carerlib.data import paths
-from carerlib.errors import ParamsError
-from carerlib.measures.breaks import BreaksParams, load_breaks_params
+from carerlib.data.yamlfile import read_yaml_mapping
+from carerlib.errors import ParamsError, StrictModel, one_line
+from carerlib.measures.breaks import BreaksParams
 from carerlib.measures.health import HealthParams
 from carerlib.measures.priorities import Priorities
 
+Strict = StrictModel  # the one strict base (kept under its old name for older imports)
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+#: An area code: a GSS code (E06000033) or a group key (MID_ESSEX). Checked before any path is
+#: built from a code, so `../x`, quotes, newlines and over-long codes never reach the disk.
+AREA_CODE = re.compile(r"[EWK]\d{8}|[A-Za-z][A-Za-z0-9_]{0,39}")
+GSS_CODE = re.compile(r"[EWKSN]\d{8}")
+#: Plausible ranges, each with its reason (a value outside is a typing slip, not a finding).
+HOURS_IN_A_WEEK = 168  # no one cares for more hours than a week has
+MAX_COST_PER_HOUR = 500.0  # £ per hour: over 10x any replacement-care rate published since 2000
+MAX_CARERS = 6_000_000  # England and Wales counted 5.0 million carers aged 5+ in 2021
+MAX_CELL_TIMEOUT = 86_400  # seconds: a cell that runs a day has hung
+
+
+def check_area_code(code: object, where: str = "area code") -> str:
+    """`code` if it is a well-formed area code, else a one-line ParamsError (no path is built
+    from an unchecked code)."""
+    text = str(code)
+    if not isinstance(code, str) or not AREA_CODE.fullmatch(text):
+        shown = repr(text[:40] + ("…" if len(text) > 40 else ""))
+        raise ParamsError(where, "area code", f"{one_line(shown)} is not an area code (a 9-"
+                          "character ONS code such as E06000033, or a group key such as "
+                          "MID_ESSEX of at most 40 letters, digits and _)")
+    return text
 
 
 class PackSettings(Strict):
     title: str
-    notebook: str = "evidence_pack.ipynb"
+    notebook: str = Field("evidence_pack.ipynb", pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]*\.ipynb$")
     kernel: str = "python3"
-    cell_timeout_seconds: int = Field(600, gt=0)
+    cell_timeout_seconds: int = Field(600, gt=0, le=MAX_CELL_TIMEOUT)
     default_areas: list[str] = Field(default_factory=list)
+
+    @field_validator("default_areas")
+    @classmethod
+    def _areas(cls, value: list[str]) -> list[str]:
+        return [_code_or_value_error(code) for code in value]
+
+
+def _code_or_value_error(code: str) -> str:
+    if not AREA_CODE.fullmatch(code):
+        raise ValueError(f"{one_line(repr(code[:40]))} is not an area code")
+    return code
 
 
 class CostPerHour(Strict):
-    value: float = Field(gt=0)
+    value: float = Field(gt=0, le=MAX_COST_PER_HOUR)
     price_year: int = Field(ge=1990, le=2100)
     source: str = Field(min_length=1)
 
 
 class HoursPerBand(Strict):
     source: str = Field(min_length=1)
-    up_to_19: float = Field(gt=0)
-    twenty_to_49: float = Field(gt=0, alias="20_to_49")
-    fifty_plus: float = Field(gt=0, alias="50_plus")
+    # Average hours a week of a carer in each band: within the band's own limits.
+    up_to_19: float = Field(gt=0, le=19)
+    twenty_to_49: float = Field(ge=20, le=49, alias="20_to_49")
+    fifty_plus: float = Field(ge=50, le=HOURS_IN_A_WEEK, alias="50_plus")
 
     def as_dict(self) -> dict[str, float]:
         return {"up_to_19": self.up_to_19, "20_to_49": self.twenty_to_49,
@@ -110,7 +142,7 @@ class Statements(Strict):
 
 class KnownCarers(Strict):
     measure: str
-    count: int = Field(ge=0)
+    count: int = Field(ge=0, le=MAX_CARERS)
     period: str
     source: str = Field(min_length=1)
 
@@ -125,15 +157,18 @@ class Group(Strict):
     def _codes(cls, value: list[str]) -> list[str]:
         for code in value:
             if not re.fullmatch(r"[EW]0[6-9]\d{6}", code):
-                raise ValueError(f"{code!r} is not an LTLA code")
+                raise ValueError(f"{one_line(repr(code[:40]))} is not an LTLA code")
+        if len(set(value)) != len(value):
+            twice = next(c for c in value if value.count(c) > 1)
+            raise ValueError(f"{twice} is listed twice (it would be counted twice)")
         return value
 
 
-GROUP_KEY = r"^[A-Za-z][A-Za-z0-9_]*$"
+GROUP_KEY = r"^[A-Za-z][A-Za-z0-9_]{0,39}$"
 
 
 class Area(Strict):
-    code: str = Field(pattern=r"^([EWK]\d{8}|[A-Za-z][A-Za-z0-9_]*)$")
+    code: str = Field(pattern=r"^([EWK]\d{8}|[A-Za-z][A-Za-z0-9_]{0,39})$")
     name: str
     known_carers: list[KnownCarers] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
@@ -154,13 +189,25 @@ class Params(Strict):
     def _group_keys(cls, value: dict[str, Group]) -> dict[str, Group]:
         for key in value:
             if not re.fullmatch(GROUP_KEY, key) or re.fullmatch(r"[EWKSN]\d{8}", key):
-                raise ValueError(f"group key {key!r} must be letters, digits and _ (e.g. "
-                                 "MID_ESSEX), starting with a letter, and not an ONS code")
+                raise ValueError(f"group key {one_line(repr(key[:40]))} must be letters, "
+                                 "digits and _ (e.g. MID_ESSEX), starting with a letter, at "
+                                 "most 40 long, and not an ONS code")
         return value
     statements: Statements
     area: Area | None = None
     batches: dict[str, list[str]] = Field(default_factory=dict)
     breaks: BreaksParams
+
+    @field_validator("batches")
+    @classmethod
+    def _batch_codes(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        for name, codes in value.items():
+            if not re.fullmatch(GROUP_KEY, name):
+                raise ValueError(f"batch name {one_line(repr(name[:40]))} must be letters, "
+                                 "digits and _, starting with a letter")
+            for code in codes:
+                _code_or_value_error(code)
+        return value
 
 
 def deep_merge(base: dict, override: dict) -> dict:
@@ -175,36 +222,26 @@ def deep_merge(base: dict, override: dict) -> dict:
 
 
 def _load_yaml(path: Path) -> dict:
-    if not path.is_file():
-        raise ParamsError(path, "(file)", "not found")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark else "(file)"
-        raise ParamsError(path, where, f"not valid YAML ({getattr(exc, 'problem', exc)})") from None
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise ParamsError(path, "(file)", "must hold a mapping of keys to values")
-    return data
+    return read_yaml_mapping(path)
+
+
+def _file_setting(sources: list[Path], top: str) -> Path:
+    """The last file that sets top-level key `top` (the one whose value won the merge)."""
+    return next((p for p in reversed(sources) if top in _load_yaml(p)), sources[0])
 
 
 def _validate(merged: dict, sources: list[Path]) -> Params:
     try:
         return Params.model_validate(merged)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        if err["loc"] and err["loc"][0] == "breaks" and isinstance(merged.get("breaks"), dict):
-            file = next((p for p in reversed(sources) if "breaks" in _load_yaml(p)), sources[0])
-            load_breaks_params(merged["breaks"], str(file))  # raises its own keyed message
-        # Name the file that set the key: the area file if it mentions the top-level key.
-        top = str(err["loc"][0]) if err["loc"] else ""
-        file = next((p for p in reversed(sources) if top in _load_yaml(p)), sources[0])
+        loc = exc.errors()[0]["loc"]
+        file = _file_setting(sources, str(loc[0]) if loc else "")
         raise ParamsError.from_validation(file, exc) from None
 
 
 def area_params_path(area_code: str, params_dir: Path | None = None) -> Path:
+    """`params/areas/CODE.yaml`, built only from a well-formed code."""
+    check_area_code(area_code)
     return (params_dir or paths.PARAMS_DIR) / "areas" / f"{area_code}.yaml"
 
 
@@ -214,6 +251,8 @@ def load_params(
     params_dir: str | Path | None = None,
 ) -> Params:
     """Defaults, then the area's own file if it exists, then `params_file` if given."""
+    if area_code is not None:
+        check_area_code(area_code)
     params_dir = Path(params_dir) if params_dir else paths.PARAMS_DIR
     sources = [params_dir / "defaults.yaml"]
     if area_code and area_params_path(area_code, params_dir).is_file():

@@ -5,15 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
 
 from carerlib.data import paths
-from carerlib.errors import ParamsError
+from carerlib.data.yamlfile import read_yaml
+from carerlib.errors import ParamsError, StrictModel
 
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+_Strict = StrictModel
 
 
 class SampleArea(_Strict):
@@ -82,6 +80,6 @@ def load_sample(area_code: str) -> Sample | None:
     if not path.is_file():
         return None
     try:
-        return Sample.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+        return Sample.model_validate(read_yaml(path))
     except ValidationError as exc:
         raise ParamsError.from_validation(path, exc) from None

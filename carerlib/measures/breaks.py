@@ -32,14 +32,13 @@ import numpy as np
 import pandas as pd
 from pydantic import (
     BaseModel,
-    ConfigDict,
     Field,
     ValidationError,
     ValidationInfo,
     field_validator,
 )
 
-from carerlib.errors import ParamsError
+from carerlib.errors import ParamsError, StrictModel
 from carerlib.measures.prices import (
     Cost,
     CostFigure,
@@ -79,9 +78,6 @@ __all__ = [
     "reference_returns",
 ]
 
-_STRICT = ConfigDict(extra="forbid", frozen=True)
-
-
 # --- financial commitments and indicative breaks ------------------------------------------------
 
 
@@ -98,10 +94,8 @@ def indicative_breaks(budget: float, hourly_rate: float, hours_per_break: float)
     return budget / (hourly_rate * hours_per_break)
 
 
-class Organisation(BaseModel):
+class Organisation(StrictModel):
     """One row of a financial commitments table: money for breaks and for other carer support."""
-
-    model_config = _STRICT
 
     name: str = Field(min_length=1)
     breaks: Cost
@@ -111,10 +105,8 @@ class Organisation(BaseModel):
     note: str | None = None
 
 
-class BreakRate(BaseModel):
+class BreakRate(StrictModel):
     """The unit a break is counted in: an hourly rate for replacement care and hours per break."""
-
-    model_config = _STRICT
 
     hourly_rate: CostFigure
     hours_per_break: PositiveFigure
@@ -125,10 +117,8 @@ class BreakRate(BaseModel):
         return self.hourly_rate.value * self.hours_per_break.value
 
 
-class CommitmentsParams(BaseModel):
+class CommitmentsParams(StrictModel):
     """A financial commitments table: the organisations and where the figures came from."""
-
-    model_config = _STRICT
 
     title: str = Field(min_length=1)
     source: str = Field(min_length=1)
@@ -238,7 +228,7 @@ STRATEGY_TYPO_NOTE = (
 BreaksFor = Literal["at_risk", "cohort"]
 
 
-class HealthBreakdownInputs(BaseModel):
+class HealthBreakdownInputs(StrictModel):
     """Plain numbers for the health-breakdown proxy.
 
     ``breaks_for`` says who gets a break: ``"at_risk"`` (only the carers judged at risk — what
@@ -247,8 +237,6 @@ class HealthBreakdownInputs(BaseModel):
     at-risk carers given a break whose breakdown it actually prevents; the strategy assumes all
     (1.0).
     """
-
-    model_config = _STRICT
 
     cohort: NonNegative
     share_at_risk: Proportion
@@ -260,10 +248,8 @@ class HealthBreakdownInputs(BaseModel):
     breaks_for: BreaksFor = "at_risk"
 
 
-class HealthBreakdownParams(BaseModel):
+class HealthBreakdownParams(StrictModel):
     """The proxy's inputs as sourced figures (each with its source, costs with a price year)."""
-
-    model_config = _STRICT
 
     cohort: CountFigure
     share_at_risk: ProportionFigure
@@ -481,10 +467,8 @@ def health_breakdown_working(result: HealthBreakdownResult) -> pd.DataFrame:
 # --- cost avoidance (Kingston) ------------------------------------------------------------------
 
 
-class CostAvoidanceRow(BaseModel):
+class CostAvoidanceRow(StrictModel):
     """A group of families: what their care would cost without respite, and what respite costs."""
-
-    model_config = _STRICT
 
     service: str = Field(min_length=1)
     families: NonNegative
@@ -497,10 +481,8 @@ class CostAvoidanceRow(BaseModel):
     note: str | None = None
 
 
-class CostAvoidanceParams(BaseModel):
+class CostAvoidanceParams(StrictModel):
     """Cost avoidance rows and a note on where the method and figures came from."""
-
-    model_config = _STRICT
 
     rows: list[CostAvoidanceRow] = Field(min_length=1)
     source: str = Field(min_length=1)
@@ -644,15 +626,13 @@ def _price_years(obj: Any, path: str = "") -> Iterable[tuple[str, str]]:
             yield from _price_years(item, f"{path}.{key}")
 
 
-class BreaksParams(BaseModel):
+class BreaksParams(StrictModel):
     """The ``breaks:`` section of the parameter file, validated.
 
     Every cost's price year must be in ``price_index``. If ``price_year`` is set, costs are
     uplifted to it by :meth:`health_breakdown_inputs`; leave it empty to use the figures as
     published.
     """
-
-    model_config = _STRICT
 
     note: str | None = None
     price_index: PriceIndex
@@ -731,21 +711,6 @@ class BreaksParams(BaseModel):
         )
 
 
-def _problem_text(error: Mapping[str, Any]) -> str:
-    message = str(error.get("msg", "invalid value"))
-    for prefix in ("Value error, ", "Assertion failed, "):
-        if message.startswith(prefix):
-            message = message[len(prefix) :]
-    value = error.get("input")
-    if error.get("type") == "missing":
-        message = "missing: this setting is required"
-    elif isinstance(value, int | float | str) and not isinstance(value, bool):
-        shown = repr(value)
-        if len(shown) <= 40 and shown not in message and str(value) not in message:
-            message = f"{message} (got {shown})"
-    return " ".join(message.split())
-
-
 def load_breaks_params(mapping: Mapping[str, Any], file: str = "<params>") -> BreaksParams:
     """Validate the ``breaks:`` section (or a whole params mapping that contains it).
 
@@ -763,15 +728,4 @@ def load_breaks_params(mapping: Mapping[str, Any], file: str = "<params>") -> Br
     try:
         return BreaksParams.model_validate(dict(section))
     except ValidationError as exc:
-        errors = exc.errors()
-        first = errors[0]
-        parts = ["breaks", *(str(part) for part in first["loc"])]
-        cause = (first.get("ctx") or {}).get("error")
-        if isinstance(cause, KeyedProblem) and cause.where:
-            parts.append(cause.where)
-        key = ".".join(parts)
-        problem = _problem_text(first)
-        if len(errors) > 1:
-            others = len(errors) - 1
-            problem += f" (and {others} more problem{'s' if others > 1 else ''})"
-        raise ParamsError(file, key, problem) from exc
+        raise ParamsError.from_validation(file, exc, prefix=("breaks",)) from exc

@@ -13,9 +13,10 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from carerlib.data import bands
+from carerlib.errors import StrictModel
 
 ID = ["area_code", "area_name", "year"]
 NO_RATE = "no sourced rate for this band"
@@ -24,15 +25,13 @@ HEALTH_COLUMNS = [*ID, "band", "band_label", "carers", "rate", "expected_poor_he
 REACH_COLUMNS = ["measure", "count", "period", "source", "census_carers", "share"]
 
 
-class HealthRates(BaseModel):
+class HealthRates(StrictModel):
     """Proportion of carers in poor health per hours band, with what "poor health" means.
 
     `rates` maps band keys (carerlib.bands, e.g. "50_plus") to proportions 0-1; bands left out
     have no sourced rate. `non_carers` is the same measure for people who do not care, when the
     source gives it, so a pack can say "about twice as likely".
     """
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     rates: dict[str, float] = Field(min_length=1)
     definition: str = Field(min_length=1)
@@ -58,10 +57,8 @@ class HealthRates(BaseModel):
         return self.rates[band] / self.non_carers
 
 
-class HealthParams(BaseModel):
+class HealthParams(StrictModel):
     """The `health:` params block: named rate sets and the one a pack uses by default."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     default: str
     rates: dict[str, HealthRates] = Field(min_length=1)

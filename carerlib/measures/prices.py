@@ -23,9 +23,9 @@ from typing import Annotated, Any
 
 import numpy as np
 import pandas as pd
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BeforeValidator, Field, field_validator
 
-from carerlib.errors import ParamsError
+from carerlib.errors import ParamsError, StrictModel
 
 __all__ = [
     "Cost",
@@ -61,9 +61,16 @@ class KeyedProblem(ValueError):
 # --- validated numbers -------------------------------------------------------------------------
 
 
-def _finite(value: float) -> float:
+#: Plausible ceilings, with their reasons: a value above is a typing slip, not a finding.
+MAX_COST = 1e10  # £10bn: above England's whole adult social care spend on carers many times over
+MAX_QUANTITY = 1e9  # more people, weeks or hours than any local or national figure here
+
+
+def _finite(value: float, ceiling: float = MAX_QUANTITY) -> float:
     if not math.isfinite(value):
         raise ValueError(f"must be a finite number, got {value}")
+    if abs(value) > ceiling:
+        raise ValueError(f"is implausibly large ({value:.3g}; the limit is {ceiling:.0e})")
     return value
 
 
@@ -75,7 +82,7 @@ def _check_proportion(value: float) -> float:
 
 
 def _check_cost(value: float) -> float:
-    _finite(value)
+    _finite(value, MAX_COST)
     if value < 0:
         raise ValueError(f"a cost can't be negative, got {value}")
     return value
@@ -132,10 +139,8 @@ SourceText = Annotated[str, Field(min_length=1)]
 # --- figures with provenance -------------------------------------------------------------------
 
 
-class Figure(BaseModel):
+class Figure(StrictModel):
     """A number from a document: the value and where it came from."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     value: float
     source: SourceText
@@ -174,13 +179,11 @@ class PriceYearError(ParamsError):
     """A cost's price year (or the target year) has no entry in the price index table."""
 
 
-class PriceIndex(BaseModel):
+class PriceIndex(StrictModel):
     """A price index: one value per price year, used to move costs between years.
 
     Only ratios of index values matter, so any base (2010/11 = 100, say) will do.
     """
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str = Field(min_length=1)
     source: SourceText

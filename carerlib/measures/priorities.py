@@ -5,7 +5,9 @@ sustainability; impact on people; effectiveness in reducing demand)."""
 from __future__ import annotations
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
+
+from carerlib.errors import StrictModel
 
 CRITERIA = ("service_benefits", "financial_impact", "sustainability", "impact_on_people",
             "effectiveness")
@@ -18,8 +20,7 @@ CRITERIA_LABELS = {
 }
 
 
-class Intention(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class Intention(StrictModel):
     name: str = Field(min_length=1)
     scores: dict[str, float]
 
@@ -34,8 +35,7 @@ class Intention(BaseModel):
         return self
 
 
-class Priorities(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class Priorities(StrictModel):
     source: str
     note: str = ""
     scale: tuple[float, float] = (0, 5)

@@ -6,20 +6,20 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
+
+from carerlib.errors import StrictModel
 
 Distribution = Literal["triangular", "pert"]
 
 
-class Range(BaseModel):
+class Range(StrictModel):
     """An uncertain input: lowest plausible, most likely and highest plausible value.
 
     ``distribution`` says how Monte Carlo draws it: ``triangular``, or ``pert`` (a beta
     distribution that puts more weight near the most likely value; mean (low + 4 mode + high) / 6).
     One-way sensitivity uses only ``low`` and ``high``.
     """
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     low: float
     mode: float
@@ -38,10 +38,8 @@ class Range(BaseModel):
         return self
 
 
-class MonteCarloSettings(BaseModel):
+class MonteCarloSettings(StrictModel):
     """Monte Carlo set-up: ranges for the uncertain inputs, number of draws and the seed."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     draws: int = Field(default=10_000, ge=1, le=10_000_000)
     seed: int

@@ -28,8 +28,9 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 
+from carerlib.errors import StrictModel
 from carerlib.measures.prices import Cost, KeyedProblem, NonNegative, PriceYear, Proportion
 
 __all__ = [
@@ -61,10 +62,8 @@ OUTCOME_INPUTS: tuple[str, ...] = (
 _OUTCOME_PROPORTIONS = ("deadweight", "displacement", "attribution", "drop_off")
 
 
-class Outcome(BaseModel):
+class Outcome(StrictModel):
     """One outcome in an SROI model: how many, what each is worth, and the adjustments."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str = Field(min_length=1)
     quantity: NonNegative
@@ -86,10 +85,8 @@ class Outcome(BaseModel):
     note: str | None = None
 
 
-class OutcomeInputRange(BaseModel):
+class OutcomeInputRange(StrictModel):
     """A low/high range for one input of a named outcome, for one-way sensitivity."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     outcome: str = Field(min_length=1)
     input: OutcomeInput
@@ -106,10 +103,8 @@ class OutcomeInputRange(BaseModel):
         return high
 
 
-class SroiParams(BaseModel):
+class SroiParams(StrictModel):
     """An SROI model: outcomes, time horizon, discount rate and the investment."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     outcomes: list[Outcome] = Field(min_length=1)
     horizon_years: int
