@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 from pathlib import Path
 
 from carerlib.data import paths
-from carerlib.errors import CarerlibError
+from carerlib.errors import (
+    EXIT_BAD_INPUT,
+    EXIT_SIGINT,
+    EXIT_SOME_FAILED,
+    CarerlibError,
+    one_line,
+)
+
+#: OS errors that mean the user pointed at the wrong place (exit 2), not that the run failed.
+_BAD_PLACE = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOTDIR, errno.EISDIR, errno.EEXIST,
+              errno.ENOENT, errno.ENAMETOOLONG}
 
 
 def _fetch(args: argparse.Namespace) -> int:
@@ -33,6 +44,10 @@ def _verify(args: argparse.Namespace) -> int:
 
 def _pack(args: argparse.Namespace) -> int:
     from carerlib.pack.runner import build_pack
+    from carerlib.params import check_area_code
+
+    check_area_code(args.area, "command line")
+    _check_out(args.out)
 
     result = build_pack(args.area, params_file=args.params, out_root=args.out,
                         self_contained=args.self_contained)
@@ -42,7 +57,11 @@ def _pack(args: argparse.Namespace) -> int:
 
 def _packs(args: argparse.Namespace) -> int:
     from carerlib.pack.batch import run_batch, select_areas
+    from carerlib.params import check_area_code
 
+    for code in args.areas or []:
+        check_area_code(code, "command line")
+    _check_out(args.out)
     codes = select_areas(args.areas, args.group, args.all, args.params)
     if not codes:
         print("no areas selected (use --areas, --group or --all)", file=sys.stderr)
@@ -72,6 +91,17 @@ def _areas(args: argparse.Namespace) -> int:
     for row in table.sort_values(["level", "area_name"]).itertuples():
         print(f"{row.area_code}\t{row.area_name}\t{row.levels}")
     return 0
+
+
+def _check_out(out: Path | None) -> None:
+    """An --out that is a file, or a folder that cannot be written, fails before any work."""
+    if out is None:
+        return
+    existing = next((p for p in [out, *out.absolute().parents] if p.exists()), None)
+    if existing is not None and not existing.is_dir():
+        raise CarerlibError(f"--out {out}: {existing} is a file, not a folder")
+    if existing is not None and not os.access(existing, os.W_OK | os.X_OK):
+        raise CarerlibError(f"--out {out}: {existing} is not writable")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -122,14 +152,33 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+def _os_error(exc: OSError) -> tuple[str, int]:
+    """One line for an OS error, and its exit code (2 for a wrong place, 1 for a failed run)."""
+    where = exc.filename or ""
+    reason = exc.strerror or type(exc).__name__
+    if exc.errno == errno.ENOSPC:
+        reason += " (free some space and run again; earlier packs are untouched)"
+    line = f"{where}: {reason}" if where else reason
+    return line, EXIT_BAD_INPUT if exc.errno in _BAD_PLACE else EXIT_SOME_FAILED
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; every failure a user can act on is one line on stderr and an exit code:
+    0 done, 1 some packs failed, 2 bad input, 130 interrupted (Ctrl-C)."""
     args = parser().parse_args(argv)
-    paths.absolutise_env()
     try:
+        paths.absolutise_env()
         return args.func(args)
     except CarerlibError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        print(f"error: {one_line(exc)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("error: interrupted (Ctrl-C); earlier packs are untouched", file=sys.stderr)
+        return EXIT_SIGINT
+    except OSError as exc:
+        line, code = _os_error(exc)
+        print(f"error: {one_line(line)}", file=sys.stderr)
+        return code
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, PrivateAttr, ValidationError, field_validator
 
 from carerlib.data import paths
 from carerlib.data.yamlfile import read_yaml_mapping
@@ -197,6 +197,7 @@ class Params(Strict):
     area: Area | None = None
     batches: dict[str, list[str]] = Field(default_factory=dict)
     breaks: BreaksParams
+    _sources: tuple[Path, ...] = PrivateAttr(default=())  # the files merged, in order
 
     @field_validator("batches")
     @classmethod
@@ -228,6 +229,12 @@ def _load_yaml(path: Path) -> dict:
 def _file_setting(sources: list[Path], top: str) -> Path:
     """The last file that sets top-level key `top` (the one whose value won the merge)."""
     return next((p for p in reversed(sources) if top in _load_yaml(p)), sources[0])
+
+
+def params_file_setting(params: Params, top: str) -> Path | str:
+    """The params file whose value of top-level key `top` a loaded Params holds."""
+    sources = list(params._sources)
+    return _file_setting(sources, top) if sources else "params"
 
 
 def _validate(merged: dict, sources: list[Path]) -> Params:
@@ -263,6 +270,7 @@ def load_params(
     for source in sources:
         merged = deep_merge(merged, _load_yaml(source))
     params = _validate(merged, sources)
+    params._sources = tuple(sources)
     if area_code and params.area and params.area.code != area_code:
         raise ParamsError(sources[-1], "area.code",
                           f"is {params.area.code} but the pack is for {area_code}")

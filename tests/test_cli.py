@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from carerlib.cli import main
 
 
@@ -58,7 +60,23 @@ def test_relative_mirror_is_resolved_against_the_callers_folder(mirror, monkeypa
     monkeypatch.chdir(mirror.parent)
     monkeypatch.setenv("CARERLIB_DATA_MIRROR", mirror.name)
     paths.absolutise_env()
-    assert os.environ["CARERLIB_DATA_MIRROR"] == str(mirror)
+    # Compare resolved paths: ../shared may be reached through a symlink, and the working
+    # folder (hence the absolutised setting) is always the physical one.
+    assert Path(os.environ["CARERLIB_DATA_MIRROR"]).resolve() == mirror.resolve()
+    assert paths.mirror_dir() == mirror.resolve()
+
+
+def test_relative_mirror_through_a_symlink(mirror, tmp_path, monkeypatch):
+    import os
+
+    from carerlib.data import paths
+
+    (tmp_path / "linked").symlink_to(mirror.parent, target_is_directory=True)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("CARERLIB_DATA_MIRROR", f"linked/{mirror.name}")
+    paths.absolutise_env()
+    assert Path(os.environ["CARERLIB_DATA_MIRROR"]).resolve() == mirror.resolve()
+    assert paths.mirror_dir().resolve() == mirror.resolve()
 
 
 def test_relative_out_and_params_and_batch_from_params(mirror, tmp_path, monkeypatch):

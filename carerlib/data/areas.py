@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from carerlib.data.validation import read_csv, require_columns
+from carerlib.data.validation import read_csv, require_columns, well_formed_codes
 from carerlib.errors import DataError, ParamsError
 
 LEVELS = ("ltla", "utla", "region", "country", "england_and_wales", "group")
@@ -24,14 +24,25 @@ def read_la_codes(path: str | Path) -> pd.DataFrame:
     path = Path(path)
     frame = read_csv(path)
     require_columns(frame, ["LADCD", "LADNM", "RGNCD", "RGNNM", "CTRYCD", "CTRYNM"], path)
+    well_formed_codes(frame, "LADCD", path)
+    well_formed_codes(frame, "CTRYCD", path)
+    no_region = frame["RGNCD"].str.strip() == ""
+    english = no_region & (frame["CTRYCD"] == ENGLAND)  # England has regions; Wales has none
+    if english.any():
+        i = int(english.to_numpy().argmax())
+        raise DataError(path, f"blank region for {frame['LADCD'].iloc[i]} (an area in "
+                        f"{frame['CTRYCD'].iloc[i]}); every English area has one", row=i + 2,
+                        column="RGNCD")
     current = frame.drop_duplicates("LADCD").copy()
-    no_region = current["RGNCD"] == ""
+    no_region = current["RGNCD"].str.strip() == ""
     current.loc[no_region, "RGNCD"] = current.loc[no_region, "CTRYCD"]
     current.loc[no_region, "RGNNM"] = current.loc[no_region, "CTRYNM"]
-    return current.rename(columns={
+    out = current.rename(columns={
         "LADCD": "ltla_code", "LADNM": "ltla_name", "RGNCD": "region_code",
         "RGNNM": "region_name", "CTRYCD": "country_code", "CTRYNM": "country_name",
     })[["ltla_code", "ltla_name", "region_code", "region_name", "country_code", "country_name"]]
+    out.attrs["source"] = str(path)
+    return out
 
 
 def hierarchy(ltla_utla: pd.DataFrame, la_codes: pd.DataFrame,
@@ -41,12 +52,15 @@ def hierarchy(ltla_utla: pd.DataFrame, la_codes: pd.DataFrame,
                           validate="one_to_one")
     if out["region_code"].isna().any():
         missing = out.loc[out["region_code"].isna(), "ltla_code"].iloc[0]
-        raise DataError("la-all-codes lookup", f"no region for area {missing}")
+        raise DataError(la_codes.attrs.get("source", "la-all-codes lookup"),
+                        f"no row for {missing}, an LTLA of the LTLA to UTLA lookup: its region "
+                        "is unknown")
     if ltlas is not None:
         wanted = set(ltlas)
         unknown = wanted - set(out["ltla_code"])
-        if unknown:
-            raise DataError("LTLA to UTLA lookup", f"unknown area code {sorted(unknown)[0]}")
+        if unknown:  # the census file is at fault, not the lookup
+            raise DataError(ltla_utla.attrs.get("census_source", "census table"),
+                            f"area {sorted(unknown)[0]} is not an LTLA of the LTLA to UTLA lookup")
         out = out[out["ltla_code"].isin(wanted)]
     return out.reset_index(drop=True)
 
@@ -96,9 +110,17 @@ def aggregate(frame: pd.DataFrame, members: pd.DataFrame, values: list[str],
               by: list[str]) -> pd.DataFrame:
     """Sum `values` over each area's member LTLAs for every combination of `by` columns.
 
-    `frame` is keyed by LTLA `area_code`; the result has one row per area_code × `by`.
+    `frame` is keyed by LTLA `area_code`; the result has one row per area_code × `by`. An area
+    whose member LTLAs are not all in `frame` is refused (a DataError naming the first missing
+    member): a missing row must never become a smaller total.
     """
     pairs = members.drop_duplicates(["member", "area_code"])
+    absent = sorted(set(pairs["member"]) - set(frame["area_code"]))
+    if absent:
+        areas = pairs.loc[pairs["member"] == absent[0], "area_code"]
+        raise DataError(frame.attrs.get("source", "data"),
+                        f"no row for {absent[0]}, a member of {', '.join(sorted(areas)[:3])}: "
+                        "refusing to sum an incomplete set of areas")
     joined = frame.drop(columns=["area_name"], errors="ignore").rename(
         columns={"area_code": "member"}).merge(pairs[["member", "area_code", "area_name"]],
                                                on="member", how="inner")

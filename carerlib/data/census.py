@@ -18,7 +18,15 @@ from pathlib import Path
 import pandas as pd
 
 from carerlib.data import bands
-from carerlib.data.validation import area_codes, counts, parts_add_up, read_csv, require_columns
+from carerlib.data.validation import (
+    area_codes,
+    counts,
+    no_text,
+    parts_add_up,
+    read_csv,
+    require_columns,
+    well_formed_codes,
+)
 from carerlib.errors import DataError
 
 GEOGRAPHY = "geography"
@@ -157,6 +165,9 @@ def read_ltla_utla_lookup(path: str | Path) -> pd.DataFrame:
     frame = read_csv(path)
     require_columns(frame, ["LTLA22CD", "LTLA22NM", "UTLA22CD", "UTLA22NM"], path)
     area_codes(frame, "LTLA22CD", path)
+    well_formed_codes(frame, "UTLA22CD", path)  # a blank county would drop its districts
+    for column in ("LTLA22NM", "UTLA22NM"):
+        no_text(frame, column, path)
     out = frame.rename(columns={"LTLA22CD": "ltla_code", "LTLA22NM": "ltla_name",
                                 "UTLA22CD": "utla_code", "UTLA22NM": "utla_name"})
     return out[["ltla_code", "ltla_name", "utla_code", "utla_name"]].reset_index(drop=True)
@@ -168,10 +179,13 @@ def read_lad2011_lad2021_lookup(path: str | Path) -> pd.DataFrame:
     frame = read_csv(path)
     require_columns(frame, ["LAD11CD", "LAD21CD"], path)
     area_codes(frame, "LAD11CD", path)
+    well_formed_codes(frame, "LAD21CD", path)
     out = frame.rename(columns={"LAD11CD": "lad2011_code", "LAD21CD": "lad2021_code"})[
         ["lad2011_code", "lad2021_code"]]
     # Nomis republished some 2011 tables with codes already recoded since (e.g. Northumberland
     # E06000048 -> E06000057): a code that is itself a 2021 code maps to itself.
     recoded = sorted(set(out["lad2021_code"]) - set(out["lad2011_code"]))
     identity = pd.DataFrame({"lad2011_code": recoded, "lad2021_code": recoded})
-    return pd.concat([out, identity], ignore_index=True)
+    out = pd.concat([out, identity], ignore_index=True)
+    out.attrs.update(source=path.name, lad2011_codes=sorted(frame["LAD11CD"]))
+    return out

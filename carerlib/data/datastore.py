@@ -11,13 +11,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from carerlib.data import paths
 from carerlib.data.checksums import file_digest
-from carerlib.errors import CarerlibError, ParamsError
+from carerlib.data.coverage import Coverage, parse_coverage
+from carerlib.data.yamlfile import read_yaml_mapping
+from carerlib.errors import CarerlibError, DataError, ParamsError
 
 MANIFEST = "MANIFEST.json"
+#: Files without which no official pack can be built (its headline figures and areas).
+REQUIRED = ("ts039_ltla", "ltla_utla_lookup", "la_codes")
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,7 @@ class Dataset:
     vintage: str
     archive: str | None = None
     member: str | None = None
+    coverage: Coverage | None = None  # role (headline/secondary) and the areas it must cover
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,7 @@ class Registry:
 def registry(path: Path | None = None) -> Registry:
     """Load and check the dataset registry."""
     path = path or paths.PARAMS_DIR / "data_sources.yaml"
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    raw = read_yaml_mapping(path)
     for key in ("attribution", "download_base", "datasets"):
         if key not in raw:
             raise ParamsError(path, key, "missing")
@@ -53,7 +56,8 @@ def registry(path: Path | None = None) -> Registry:
         if bool(entry.get("archive")) != bool(entry.get("member")):
             raise ParamsError(path, f"datasets.{key}", "give both archive and member, or neither")
         datasets[key] = Dataset(key=key, **{f: entry.get(f) for f in
-                                            ("path", "title", "vintage", "archive", "member")})
+                                            ("path", "title", "vintage", "archive", "member")},
+                                coverage=parse_coverage(key, entry, path))
     return Registry(raw["attribution"], raw["download_base"].rstrip("/"), datasets)
 
 
@@ -106,6 +110,22 @@ class DataStore:
     def has(self, key: str) -> bool:
         return self.path(key).is_file()
 
+    def require(self, keys: tuple[str, ...] = REQUIRED) -> DataStore:
+        """This store, if it holds every file in `keys`; else a one-line DataError naming the
+        first file missing (or replaced by a folder). Never a silent fall back to the sample."""
+        for key in keys:
+            path = self.path(key)
+            if path.is_dir():
+                raise DataError(path, "is a folder, not a data file (official data is "
+                                "configured, so the embedded sample is not used)")
+            if not path.is_file():
+                where = ", ".join(f"{kind} {root}" for root, kind in self.roots)
+                raise DataError(path, f"not found in the official data configured ({where}); "
+                                "the embedded sample is not used in its place: run 'carerlib "
+                                "data fetch' or fix CARERLIB_DATA_MIRROR")
+        return self
+
+
     def checksums(self) -> dict[str, str]:
         """SHA-256 per file recorded when the cache was fetched (empty for a mirror)."""
         sums: dict[str, str] = {}
@@ -132,3 +152,11 @@ class DataStore:
                 "sha256": sums.get(str(path)) or file_digest(path),
             })
         return rows
+
+
+def official_store() -> DataStore | None:
+    """The official data configured (cache and/or mirror), checked to hold the files every pack
+    needs; None only when none is configured at all (a fresh machine, where the embedded sample
+    is used)."""
+    store = DataStore.default()
+    return None if store is None else store.require()

@@ -145,9 +145,15 @@ def fetch(
 def verify(dest: str | Path | None = None) -> list[str]:
     """Files in the cache whose SHA-256 no longer matches the manifest (empty list = all good)."""
     dest = Path(dest) if dest else paths.cache_dir()
+    if not dest.is_dir():
+        raise CarerlibError(f"{dest}: folder not found (nothing to verify; run "
+                            "'carerlib data fetch' first)")
     manifest_path = dest / MANIFEST
-    if not manifest_path.exists():
-        return []
-    files = json.loads(manifest_path.read_text())["files"]
+    if not manifest_path.is_file():
+        raise CarerlibError(f"{manifest_path}: not found (nothing was fetched into {dest})")
+    try:
+        files = json.loads(manifest_path.read_text(encoding="utf-8"))["files"]
+    except (ValueError, KeyError, TypeError):
+        raise CarerlibError(f"{manifest_path}: not a carerlib manifest (fetch again)") from None
     return [p for p, entry in files.items()
             if not (dest / p).is_file() or sha256(dest / p) != entry["sha256"]]

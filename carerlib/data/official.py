@@ -10,9 +10,18 @@ from functools import cached_property
 
 import pandas as pd
 
-from carerlib.data import areas, ascof, census, projections
+from carerlib.data import areas, ascof, census, coverage, projections
 from carerlib.data.datastore import DataStore
 from carerlib.errors import DataError
+
+#: What a secondary dataset's gap costs a pack, for the sentence naming it.
+GAP_FIGURES = {
+    "qs301_lad2011": "Change since 2011",
+    "qs103_lad2011": "Change since 2011",
+    "snpp2022": "The 2022-based population projection",
+    "snpp2016": "The 2016-based population projection",
+    "ascof": "Carer outcomes (ASCOF) for the latest survey year",
+}
 
 
 class OfficialData:
@@ -20,6 +29,7 @@ class OfficialData:
         self.store = store
         self.groups = groups or {}
         self.used: set[str] = set()
+        self.gaps: list[coverage.Gap] = []  # secondary datasets' missing areas
 
     def _path(self, key: str):
         self.used.add(key)
@@ -29,10 +39,69 @@ class OfficialData:
         return all(self.store.has(k) for k in keys)
 
     @cached_property
+    def ltla_utla(self) -> pd.DataFrame:
+        """The LTLA -> UTLA lookup: the list of areas every other file is checked against."""
+        return census.read_ltla_utla_lookup(self._path("ltla_utla_lookup"))
+
+    @cached_property
     def tree(self) -> pd.DataFrame:
         ltlas = self.care_2021_ltla["area_code"].unique()
-        return areas.hierarchy(census.read_ltla_utla_lookup(self._path("ltla_utla_lookup")),
-                               areas.read_la_codes(self._path("la_codes")), ltlas)
+        lookup = self.ltla_utla.copy()
+        lookup.attrs["census_source"] = self.store.path("ts039_ltla")
+        return areas.hierarchy(lookup, areas.read_la_codes(self._path("la_codes")), ltlas)
+
+    def _expected(self, cov: coverage.Coverage) -> set[str]:
+        """The codes a dataset's declared coverage names (params/data_sources.yaml)."""
+        if isinstance(cov.areas, tuple):
+            return set(cov.areas)
+        if cov.areas == "lookup_ltla":
+            return set(self.ltla_utla["ltla_code"])
+        if cov.areas == "lookup_utla_england":
+            return {c for c in self.ltla_utla["utla_code"] if c.startswith("E")}
+        codes = set(self.lad2011_to_2021.attrs["lad2011_codes"])
+        if cov.areas == "lookup_lad2011_england":
+            return {c for c in codes if c.startswith("E")}
+        return codes if cov.areas == "lookup_lad2011" else set()
+
+    def _covered(self, key: str, frame: pd.DataFrame) -> pd.DataFrame:
+        """`frame` after checking its areas against the dataset's declared coverage: a headline
+        gap raises DataError; a secondary gap is recorded (and its areas' figures withheld)."""
+        cov = self.store.dataset(key).coverage
+        if cov is None or cov.areas in ("own", "national"):
+            return frame
+        rows = frame if cov.year is None else frame[frame["financial_year"] == cov.year]
+        names = dict(zip(frame["area_code"], frame.get("area_name", frame["area_code"]),
+                         strict=False))
+        if cov.areas in ("lookup_ltla", "lookup_utla_england"):
+            names |= dict(zip(self.ltla_utla["ltla_code"], self.ltla_utla["ltla_name"],
+                              strict=False))
+            names |= dict(zip(self.ltla_utla["utla_code"], self.ltla_utla["utla_name"],
+                              strict=False))
+        affects = None
+        if cov.areas in ("lookup_lad2011", "lookup_lad2011_england"):
+            lookup = self.lad2011_to_2021
+            affects = lookup.groupby("lad2011_code")["lad2021_code"].apply(tuple).to_dict()
+        gaps = coverage.check(cov, self.store.path(key), rows["area_code"].unique(),
+                              self._expected(cov), names, affects)
+        self.gaps.extend(g for g in gaps if g not in self.gaps)
+        return frame
+
+    def gap_sentences(self, area_code: str) -> list[str]:
+        """One sentence per secondary dataset that lacks an area this pack's figures need."""
+        rows = self.members[self.members["area_code"] == area_code]
+        mine = set(rows["member"]) | set(rows["area_code"])
+        parents = set(self.members.loc[self.members["member"].isin(mine), "area_code"])
+        out = []
+        for gap in self.gaps:
+            hit = mine & set(gap.affects) or (gap.dataset == "ascof" and gap.code in parents)
+            sentence = gap.sentence(GAP_FIGURES.get(gap.dataset, gap.dataset))
+            if hit and sentence not in out:
+                out.append(sentence)
+        return out
+
+    def withheld(self, *keys: str) -> set[str]:
+        """2021 LTLAs whose figures from these datasets are missing (secondary gaps)."""
+        return {code for g in self.gaps if g.dataset in keys for code in g.affects}
 
     @cached_property
     def members(self) -> pd.DataFrame:
@@ -40,7 +109,8 @@ class OfficialData:
 
     @cached_property
     def care_2021_ltla(self) -> pd.DataFrame:
-        return census.read_ts039(self._path("ts039_ltla"))
+        frame = census.read_ts039(self._path("ts039_ltla"), set(self.ltla_utla["ltla_code"]))
+        return self._covered("ts039_ltla", frame)
 
     def _aggregate(self, frame: pd.DataFrame, values: list[str], by: list[str]) -> pd.DataFrame:
         out = areas.aggregate(frame, self.members, values, by)
@@ -54,8 +124,8 @@ class OfficialData:
 
     @cached_property
     def ages_2021(self) -> pd.DataFrame:
-        frame = census.read_ts007(self._path("ts007_ltla"))
-        return self._aggregate(frame, ["population"], ["year", "age"])
+        frame = census.read_ts007(self._path("ts007_ltla"), set(self.ltla_utla["ltla_code"]))
+        return self._aggregate(self._covered("ts007_ltla", frame), ["population"], ["year", "age"])
 
     def area_name(self, area_code: str) -> str | None:
         hit = self.members.loc[self.members["area_code"] == area_code, "area_name"]
@@ -83,18 +153,26 @@ class OfficialData:
         out.attrs = dict(frame.attrs)
         return out
 
+    def _census_2011(self, key: str, frame: pd.DataFrame, value: str, by: list[str]
+                     ) -> pd.DataFrame:
+        """A 2011 table on 2021 areas; areas with a 2011 district missing are withheld."""
+        frame = self._covered(key, frame)
+        mapped = self._to_2021_codes(frame, [value], by)
+        withheld = self.withheld(key)
+        if not withheld:
+            return self._aggregate(mapped, [value], by)
+        return self._aggregate_complete(mapped[~mapped["area_code"].isin(withheld)], [value], by)
+
     @cached_property
     def care_2011(self) -> pd.DataFrame:
         """QS301EW mapped to 2021 codes and aggregated to every area."""
         frame = census.read_qs301(self._path("qs301_lad2011"))
-        return self._aggregate(self._to_2021_codes(frame, ["count"], ["year", "category"]),
-                               ["count"], ["year", "category"])
+        return self._census_2011("qs301_lad2011", frame, "count", ["year", "category"])
 
     @cached_property
     def ages_2011(self) -> pd.DataFrame:
         frame = census.read_qs103(self._path("qs103_lad2011"))
-        return self._aggregate(self._to_2021_codes(frame, ["population"], ["year", "age"]),
-                               ["population"], ["year", "age"])
+        return self._census_2011("qs103_lad2011", frame, "population", ["year", "age"])
 
     def _aggregate_complete(self, frame: pd.DataFrame, values: list[str], by: list[str]
                             ) -> pd.DataFrame:
@@ -116,12 +194,12 @@ class OfficialData:
 
     @cached_property
     def projection_2022(self) -> pd.DataFrame:
-        frame = projections.read_snpp2022(self._path("snpp2022"))
+        frame = self._covered("snpp2022", projections.read_snpp2022(self._path("snpp2022")))
         return self._aggregate_complete(frame, ["population"], ["year", "age"])
 
     @cached_property
     def projection_2016(self) -> pd.DataFrame:
-        frame = projections.read_snpp2016(self._path("snpp2016"))
+        frame = self._covered("snpp2016", projections.read_snpp2016(self._path("snpp2016")))
         return self._aggregate_complete(frame, ["population"], ["year", "age"])
 
     def has_2011(self) -> bool:
@@ -148,4 +226,4 @@ class OfficialData:
 
     @cached_property
     def ascof(self) -> pd.DataFrame:
-        return ascof.read_ascof_outcomes(self._path("ascof"))
+        return self._covered("ascof", ascof.read_ascof_outcomes(self._path("ascof")))

@@ -122,3 +122,22 @@ def parts_add_up(
                 row=i + 2,
                 column=columns[total],
             )
+
+
+def well_formed_codes(frame: pd.DataFrame, column: str, path: str | Path) -> None:
+    """Fail on a blank or malformed area code in a column where codes may repeat (a parent)."""
+    codes = frame[column].astype(str)
+    bad = ~codes.str.match(AREA_CODE.pattern)
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        problem = ("blank area code" if not codes.iloc[i].strip()
+                   else f"not an area code ({codes.iloc[i]!r})")
+        raise DataError(path, problem, row=i + 2, column=column)
+
+
+def no_text(frame: pd.DataFrame, column: str, path: str | Path) -> None:
+    """Fail on a blank cell in a column every row must fill (e.g. an area's name)."""
+    blank = frame[column].astype(str).str.strip() == ""
+    if blank.any():
+        i = int(np.flatnonzero(blank.to_numpy())[0])
+        raise DataError(path, "blank cell", row=i + 2, column=column)

@@ -28,6 +28,7 @@ from carerlib.data import atomic, paths
 from carerlib.data.checksums import file_digest
 from carerlib.data.datastore import DataStore
 from carerlib.errors import CarerlibError
+from carerlib.pack.preflight import check_pack
 from carerlib.params import area_params_path, load_params
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -199,6 +200,7 @@ def build_pack(
     params_file = Path(params_file).resolve() if params_file else None
     params = load_params(area_code, params_file)
     root = (Path(out_root) if out_root else packs_dir()).resolve()
+    check_pack(area_code, params, root)  # bad data or params refused before any kernel starts
     root.mkdir(parents=True, exist_ok=True)
     source = Path(notebook) if notebook else paths.NOTEBOOKS_DIR / params.pack.notebook
     staging = Path(tempfile.mkdtemp(dir=root, prefix=f".{area_code}.")).resolve()

@@ -1,0 +1,104 @@
+"""Checks before any kernel starts: a pack is refused here, in one line, rather than built wrong.
+
+In order: the area code is well formed (no path is built from it before); official data, when
+configured, holds every file a pack needs (never a silent fall back to the sample); the headline
+datasets cover every area they should; the area is known; local counts are plausible against the
+census; and a pack never changes mode silently (an official pack is not replaced by a sample one).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from carerlib.data.datastore import official_store
+from carerlib.data.official import OfficialData
+from carerlib.data.sample import load_sample
+from carerlib.errors import CarerlibError, ParamsError
+from carerlib.params import Params, check_area_code, params_file_setting
+
+
+def check_pack(area_code: str, params: Params, out_root: Path | None = None) -> str:
+    """The mode the pack will be built in ("official" or "sample"), or a one-line error."""
+    code = check_area_code(area_code)
+    store = official_store()
+    if store is None:
+        sample = load_sample(code)
+        if sample is None:
+            raise CarerlibError(f"{code}: no official data configured and no embedded sample for "
+                                "this area; run 'carerlib data fetch' or set CARERLIB_DATA_MIRROR")
+        census = max((c.carers for c in sample.census), default=None)
+        _check_known_carers(params, code, sample.area.name, census)
+        mode = "sample"
+    else:
+        groups = {k: g.model_dump() for k, g in params.groups.items()}
+        _check_groups(params, store)
+        data = OfficialData(store, groups)
+        data.ages_2021  # noqa: B018 (reads and checks the headline files' coverage)
+        name = data.area_name(code)
+        if name is None:
+            raise CarerlibError(f"{code}: unknown area code (not an LTLA, UTLA, region, country "
+                                "or group in the Census 2021 data)")
+        _check_known_carers(params, code, name, census_carers(data, code))
+        mode = "official"
+    if out_root is not None:
+        _check_mode_unchanged(Path(out_root) / code, mode)
+    return mode
+
+
+def census_carers(data: OfficialData, code: str) -> int | None:
+    """The most carers either census counted in an area (2011 only when its files are there)."""
+    counts = []
+    frames = [data.care_2021] + ([data.care_2011] if data.has_2011() else [])
+    for frame in frames:
+        mine = frame[frame["area_code"] == code].set_index("category")["count"]
+        if not mine.empty:
+            counts.append(int(mine["all_residents"] - mine["no_care"]))
+    return max(counts, default=None)
+
+
+def _check_known_carers(params: Params, code: str, name: str, carers: int | None) -> None:
+    """No service can know more carers than the census counted (a slip of a digit or two)."""
+    if params.area is None or carers is None:
+        return
+    for i, known in enumerate(params.area.known_carers):
+        if known.count > carers:
+            raise ParamsError(params_file_setting(params, "area"), f"area.known_carers.{i}.count",
+                              f"{known.count:,} is more than the {carers:,} carers the census "
+                              f"counted in {name} ({code}); check the figure")
+
+
+def _check_groups(params: Params, store) -> None:
+    """Each group's districts are 2021 LTLAs of the lookup, named in the params file's terms."""
+    if not params.groups:
+        return
+    from carerlib.data.census import read_ltla_utla_lookup
+
+    known = set(read_ltla_utla_lookup(store.path("ltla_utla_lookup"))["ltla_code"])
+    for key, group in params.groups.items():
+        unknown = [m for m in group.members if m not in known]
+        if unknown:
+            raise ParamsError(params_file_setting(params, "groups"), f"groups.{key}.members",
+                              f"unknown area code {unknown[0]} (not a 2021 LTLA)")
+
+
+def previous_mode(folder: Path) -> str | None:
+    """The mode an existing pack was built in, from its headlines or its recorded inputs."""
+    headlines, inputs = folder / "headlines.json", folder / "inputs.json"
+    try:
+        if headlines.is_file():
+            return json.loads(headlines.read_text(encoding="utf-8")).get("mode")
+        if inputs.is_file():
+            data = json.loads(inputs.read_text(encoding="utf-8")).get("data", {})
+            return "sample" if set(data) <= {"sample"} else "official"
+    except (OSError, ValueError, AttributeError):
+        return None
+    return None
+
+
+def _check_mode_unchanged(folder: Path, mode: str) -> None:
+    if mode == "sample" and previous_mode(folder) == "official":
+        raise CarerlibError(
+            f"{folder}: this pack was built from official data; refusing to replace it with one "
+            "built from the embedded sample (official data is not configured: run 'carerlib data "
+            "fetch' or set CARERLIB_DATA_MIRROR)")
