@@ -24,6 +24,38 @@ def _sheet_name(name: str, used: set[str]) -> str:
     return candidate
 
 
+#: A text cell starting with one of these is read as a formula by spreadsheet programs
+#: (OWASP "CSV injection"): =, +, - and @, and tab or carriage return before them.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: object) -> object:
+    """A text cell a spreadsheet would run as a formula, prefixed with ' so it shows as text
+    (OWASP CSV-injection guidance); numbers and other text are unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with every text cell and header neutralised for CSV."""
+    out = frame.copy()
+    out.columns = [neutralise(c) for c in out.columns]
+    for column in out.columns:
+        if not pd.api.types.is_numeric_dtype(out[column]):
+            out[column] = out[column].map(neutralise)
+    return out
+
+
+def _cells_as_text(sheet) -> None:
+    """openpyxl stores a string starting with '=' as a formula: store every such cell as text
+    (the XLSX holds data only, never a formula)."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.data_type == "f":
+                cell.data_type = "s"
+
+
 def named_tables(evidence) -> dict[str, pd.DataFrame]:
     """Every table and chart's data in the pack, keyed by a file-safe name."""
     out: dict[str, pd.DataFrame] = {}
@@ -55,13 +87,15 @@ def export_tables(evidence, folder: str | Path) -> list[Path]:
     tables = named_tables(evidence)
     for name, frame in tables.items():
         path = folder / "tables" / f"{name}.csv"
-        atomic.write_text(path, frame.to_csv(index=False))
+        atomic.write_text(path, csv_safe(frame).to_csv(index=False))
         written.append(path)
     buffer = io.BytesIO()
     used: set[str] = set()
     with pd.ExcelWriter(buffer, engine="openpyxl") as book:
         for name, frame in tables.items():
-            frame.to_excel(book, sheet_name=_sheet_name(name, used), index=False)
+            sheet = _sheet_name(name, used)
+            frame.to_excel(book, sheet_name=sheet, index=False)
+            _cells_as_text(book.sheets[sheet])
     workbook = folder / f"{evidence.area_code}.xlsx"
     atomic.write_bytes(workbook, buffer.getvalue())
     written.append(workbook)
