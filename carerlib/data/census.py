@@ -187,5 +187,6 @@ def read_lad2011_lad2021_lookup(path: str | Path) -> pd.DataFrame:
     recoded = sorted(set(out["lad2021_code"]) - set(out["lad2011_code"]))
     identity = pd.DataFrame({"lad2011_code": recoded, "lad2021_code": recoded})
     out = pd.concat([out, identity], ignore_index=True)
-    out.attrs.update(source=path.name, lad2011_codes=sorted(frame["LAD11CD"]))
+    names = dict(zip(frame["LAD11CD"], frame.get("LAD11NM", frame["LAD11CD"]), strict=True))
+    out.attrs.update(source=path.name, lad2011_codes=sorted(frame["LAD11CD"]), lad2011_names=names)
     return out

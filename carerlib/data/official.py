@@ -70,17 +70,14 @@ class OfficialData:
         if cov is None or cov.areas in ("own", "national"):
             return frame
         rows = frame if cov.year is None else frame[frame["financial_year"] == cov.year]
-        names = dict(zip(frame["area_code"], frame.get("area_name", frame["area_code"]),
-                         strict=False))
-        if cov.areas in ("lookup_ltla", "lookup_utla_england"):
-            names |= dict(zip(self.ltla_utla["ltla_code"], self.ltla_utla["ltla_name"],
-                              strict=False))
-            names |= dict(zip(self.ltla_utla["utla_code"], self.ltla_utla["utla_name"],
-                              strict=False))
+        lookup = self.ltla_utla
+        names = dict(zip(lookup["ltla_code"], lookup["ltla_name"], strict=True))
+        names |= dict(zip(lookup["utla_code"], lookup["utla_name"], strict=True))
         affects = None
         if cov.areas in ("lookup_lad2011", "lookup_lad2011_england"):
-            lookup = self.lad2011_to_2021
-            affects = lookup.groupby("lad2011_code")["lad2021_code"].apply(tuple).to_dict()
+            lad2011 = self.lad2011_to_2021
+            names |= lad2011.attrs.get("lad2011_names", {})
+            affects = lad2011.groupby("lad2011_code")["lad2021_code"].apply(tuple).to_dict()
         gaps = coverage.check(cov, self.store.path(key), rows["area_code"].unique(),
                               self._expected(cov), names, affects)
         self.gaps.extend(g for g in gaps if g not in self.gaps)

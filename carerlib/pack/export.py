@@ -37,13 +37,22 @@ def neutralise(value: object) -> object:
     return value
 
 
+def _csv_text(value: object) -> object:
+    """Neutralised, with a bare carriage return written as a newline: the CSV writer quotes a
+    cell holding a newline, but not one holding only a CR, which readers take for a row end."""
+    value = neutralise(value)
+    if isinstance(value, str) and "\r" in value:
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+    return value
+
+
 def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
     """`frame` with every text cell and header neutralised for CSV."""
     out = frame.copy()
-    out.columns = [neutralise(c) for c in out.columns]
+    out.columns = [_csv_text(c) for c in out.columns]
     for column in out.columns:
         if not pd.api.types.is_numeric_dtype(out[column]):
-            out[column] = out[column].map(neutralise)
+            out[column] = out[column].map(_csv_text)
     return out
 
 

@@ -34,7 +34,7 @@ def check_pack(area_code: str, params: Params, out_root: Path | None = None) -> 
         groups = {k: g.model_dump() for k, g in params.groups.items()}
         _check_groups(params, store)
         data = OfficialData(store, groups)
-        data.ages_2021  # noqa: B018 (reads and checks the headline files' coverage)
+        data.care_2021, data.ages_2021  # noqa: B018 (read and check the headline files' coverage)
         name = data.area_name(code)
         if name is None:
             raise CarerlibError(f"{code}: unknown area code (not an LTLA, UTLA, region, country "

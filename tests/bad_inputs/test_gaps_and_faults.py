@@ -1,0 +1,167 @@
+"""Secondary-data gaps build with a sentence naming the gap; aggregates refuse incomplete sets;
+faults outside the data (Ctrl-C, disk full, a missing notebook) are one line; text cells never
+become spreadsheet formulas."""
+
+from __future__ import annotations
+
+import errno
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hostile import edit_rows, fake_pack, has_code, link_mirror, tree_digest
+
+from carerlib.cli import main
+from carerlib.data.datastore import DataStore
+from carerlib.data.official import OfficialData
+from carerlib.errors import DataError
+from carerlib.pack.preflight import check_pack
+from carerlib.params import load_params
+
+SOUTHEND, THURROCK, ESSEX, BASILDON, DORSET = (
+    "E06000033", "E06000034", "E10000012", "E07000066", "E06000059")
+EAST = "E12000006"
+
+GAPS = [
+    # name, file key, code to drop, quoted, extra row filter, area, words, unaffected area
+    ("qs301_area_missing", "qs301", SOUTHEND, True, None, SOUTHEND,
+     ("Change since 2011", "qs301ew-lad2011.csv", "Southend-on-Sea (E06000033)"), THURROCK),
+    ("qs301_area_missing_region_sentence", "qs301", SOUTHEND, True, None, EAST,
+     ("Change since 2011", "E06000033"), THURROCK),
+    ("qs103_area_missing", "qs103", SOUTHEND, True, None, SOUTHEND,
+     ("Change since 2011", "qs103ew-lad2011.csv", "E06000033"), THURROCK),
+    ("qs301_predecessor_district_missing", "qs301", "E07000049", True, None, DORSET,
+     ("Change since 2011", "East Dorset (E07000049)"), SOUTHEND),
+    ("snpp2022_district_missing", "snpp2022", BASILDON, False, None, ESSEX,
+     ("2022-based population projection", "Basildon (E07000066)"), SOUTHEND),
+    ("snpp2016_district_missing", "snpp2016", BASILDON, False, None, ESSEX,
+     ("2016-based population projection", "E07000066"), SOUTHEND),
+    ("ascof_council_missing_latest_year", "ascof", SOUTHEND, False, "2021-22", SOUTHEND,
+     ("Carer outcomes", "asc-outcomes", "E06000033"), THURROCK),
+]
+
+
+@pytest.mark.parametrize("case", GAPS, ids=[g[0] for g in GAPS])
+def test_secondary_gap_builds_with_a_sentence(case, mirror, tmp_path, monkeypatch):
+    _, key, code, quoted, year, area, words, unaffected = case
+    hostile = link_mirror(mirror, tmp_path / "mirror")
+    match = has_code(code, quoted)
+    edit_rows(hostile, key, (lambda line: match(line) and year in line) if year else match)
+    monkeypatch.setenv("CARERLIB_DATA_MIRROR", str(hostile))
+
+    assert check_pack(area, load_params()) == "official"  # not refused: secondary data
+    data = OfficialData(DataStore(hostile))
+    data.care_2011, data.ages_2011, data.projection_2022, data.projection_2016, data.ascof  # noqa: B018
+    sentences = data.gap_sentences(area)
+    assert len(sentences) == 1, sentences
+    for word in words:
+        assert word in sentences[0]
+    assert data.gap_sentences(unaffected) == []
+
+
+def test_2011_gap_withholds_totals_instead_of_shrinking_them(official, mirror, tmp_path):
+    hostile = link_mirror(mirror, tmp_path / "mirror")
+    edit_rows(hostile, "qs301", has_code(SOUTHEND, quoted=True))
+    gappy = OfficialData(DataStore(hostile)).care_2011
+    assert SOUTHEND not in set(gappy["area_code"])
+    assert EAST not in set(gappy["area_code"])  # the region would be 17,682 carers short
+    full = official.care_2011
+    mine = gappy[gappy["area_code"] == THURROCK].sort_values("category")["count"].to_list()
+    assert mine == full[full["area_code"] == THURROCK].sort_values("category")["count"].to_list()
+
+
+def test_aggregate_refuses_an_incomplete_set_of_members():
+    from carerlib.data.areas import aggregate
+
+    members = pd.DataFrame({"member": ["A", "B"], "area_code": ["C", "C"],
+                            "area_name": ["County", "County"], "level": ["utla", "utla"]})
+    frame = pd.DataFrame({"area_code": ["A"], "year": [2021], "count": [10]})
+    frame.attrs["source"] = "some.csv"
+    with pytest.raises(DataError, match="some.csv: no row for B, a member of C: refusing"):
+        aggregate(frame, members, ["count"], ["year"])
+
+
+# ------------------------------------------------------------------ faults outside the data
+
+@pytest.fixture()
+def earlier_pack(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    fake_pack(out, SOUTHEND)
+    return out, tree_digest(out)
+
+
+def _fault(exc):
+    def execute_notebook(*args, **kwargs):
+        raise exc
+    return execute_notebook
+
+
+@pytest.mark.parametrize(("name", "exc", "code", "words"), [
+    ("ctrl_c_on_pack", KeyboardInterrupt(), 130, ("interrupted",)),
+    ("disk_full", OSError(errno.ENOSPC, "No space left on device", "/out/x.ipynb"), 1,
+     ("No space left on device", "/out/x.ipynb")),
+    ("read_only_folder", PermissionError(errno.EACCES, "Permission denied", "/out/x"), 2,
+     ("Permission denied", "/out/x")),
+], ids=lambda v: v if isinstance(v, str) else "")
+def test_fault_while_building_is_one_line(name, exc, code, words, mirror, earlier_pack,
+                                          monkeypatch, capsys):
+    out, before = earlier_pack
+    monkeypatch.setattr("carerlib.pack.runner.pm.execute_notebook", _fault(exc))
+    assert main(["pack", SOUTHEND, "--out", str(out)]) == code
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: ") and "\n" not in err and "Traceback" not in err
+    for word in words:
+        assert word in err
+    assert tree_digest(out) == before  # no staging folder left, earlier pack untouched
+
+
+def test_missing_notebook_is_one_line(mirror, earlier_pack, tmp_path, capsys):
+    out, before = earlier_pack
+    params = tmp_path / "nb.yaml"
+    params.write_text("pack: {title: T, notebook: no_such_notebook.ipynb}\n")
+    assert main(["pack", SOUTHEND, "--out", str(out), "--params", str(params)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: ") and "\n" not in err
+    assert "no_such_notebook.ipynb" in err
+    assert tree_digest(out) == before
+
+
+# ------------------------------------------------------------------ formula injection
+
+HOSTILE_TEXT = ["=HYPERLINK(\"http://x\",\"y\")", "+SUM(A1:A9)", "-2+3", "@cmd", "\t=1+1",
+                "\r=1+1"]
+
+
+def _evidence(text: str):
+    from types import SimpleNamespace
+
+    from carerlib.pack.report import Section, Table
+
+    frame = pd.DataFrame({"area_name": [text, "Southend-on-Sea"], text: [1, 2],
+                          "carers": [-5, 10]})
+    section = Section("s", "S")
+    section.blocks.append(Table("t", frame, "src", {}, "names"))
+    return SimpleNamespace(sections=[section], area_code=SOUTHEND, area_name=text,
+                           mode="official", generated="now", headline_figures=dict)
+
+
+@pytest.mark.parametrize("text", HOSTILE_TEXT, ids=["equals", "plus", "minus", "at", "tab", "cr"])
+def test_text_cells_are_never_formulas(text, tmp_path):
+    import csv
+
+    import openpyxl
+
+    from carerlib.pack.export import export_tables
+
+    export_tables(_evidence(text), tmp_path)
+    with open(tmp_path / "tables" / "names.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    shown = "'" + text.replace("\r", "\n")  # a bare CR would end the CSV row
+    assert rows[0][1] == shown and rows[1][0] == shown  # header and cell neutralised
+    assert rows[1][2] == "-5"  # numbers stay numbers
+    sheet = openpyxl.load_workbook(tmp_path / f"{SOUTHEND}.xlsx").active
+    cells = [c for row in sheet.iter_rows() for c in row]
+    assert not [c for c in cells if c.data_type == "f"]
+    # The XLSX keeps the text itself, as text (XML reads a bare CR back as a newline).
+    assert text.replace("\r", "\n") in [c.value for c in cells]
+    assert Path(tmp_path / "headlines.json").exists()
