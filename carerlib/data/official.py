@@ -96,6 +96,14 @@ class OfficialData:
                 out.append(sentence)
         return out
 
+    def read_secondary(self) -> None:
+        """Read every secondary dataset present, so its coverage gaps are known."""
+        if self.has_2011():
+            self.care_2011, self.ages_2011  # noqa: B018
+        self.projections()
+        if self.has("ascof"):
+            self.ascof  # noqa: B018
+
     def withheld(self, *keys: str) -> set[str]:
         """2021 LTLAs whose figures from these datasets are missing (secondary gaps)."""
         return {code for g in self.gaps if g.dataset in keys for code in g.affects}

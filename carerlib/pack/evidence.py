@@ -35,6 +35,9 @@ class Evidence:
     generated: str = field(default_factory=lambda: datetime.now(UTC).strftime("%d %B %Y %H:%M UTC"))
     version: str = __version__
     figures: dict = field(default_factory=dict)  # headline numbers for the batch index
+    local_name: str | None = None  # area.name from params/areas/CODE.yaml
+    area_notes: tuple[str, ...] = ()  # area.notes from params/areas/CODE.yaml
+    gaps: tuple[str, ...] = ()  # sentences naming secondary data missing for this area
 
     def headline_figures(self) -> dict:
         return dict(self.figures)
@@ -62,7 +65,9 @@ def evidence_from(ctx: PackContext, results: Sequence[SectionResult],
         figures.update(result.figures)
     return Evidence(ctx.code, ctx.name, ctx.mode, ctx.params,
                     sections=[r.section for r in shown], provenance=ctx.provenance(),
-                    figures=figures, **({"generated": generated} if generated else {}))
+                    figures=figures, local_name=ctx.local_name, area_notes=ctx.area_notes,
+                    gaps=tuple(ctx.gap_sentences()),
+                    **({"generated": generated} if generated else {}))
 
 
 def build_evidence(area_code: str, params: Params | None = None,

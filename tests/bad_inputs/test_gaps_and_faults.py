@@ -165,3 +165,44 @@ def test_text_cells_are_never_formulas(text, tmp_path):
     # The XLSX keeps the text itself, as text (XML reads a bare CR back as a newline).
     assert text.replace("\r", "\n") in [c.value for c in cells]
     assert Path(tmp_path / "headlines.json").exists()
+
+
+# ------------------------------------------------------------------ shown in the pack
+
+def test_gap_sentence_and_local_note_are_in_the_pack(mirror, tmp_path, monkeypatch):
+    from carerlib.pack.evidence import build_evidence
+    from carerlib.pack.report import Text
+
+    hostile = link_mirror(mirror, tmp_path / "mirror")
+    edit_rows(hostile, "qs301", has_code(SOUTHEND, quoted=True))
+    monkeypatch.setenv("CARERLIB_DATA_MIRROR", str(hostile))
+    ev = build_evidence(SOUTHEND)
+    texts = [b for b in ev.section("summary").blocks if isinstance(b, Text)]
+    missing = [t.text for t in texts if t.kind == "missing"]
+    assert len(missing) == 1 and "Change since 2011 is not shown" in missing[0]
+    assert "Southend-on-Sea (E06000033)" in missing[0] and ev.gaps == (missing[0],)
+    assert "carers_2011" not in ev.figures  # withheld, not computed from a short total
+    notes = [t.text for t in texts if t.kind == "note"]
+    assert "Local note: Budget for adult and community services fell 4.70% in 2012/13" in notes[0]
+    assert ev.area_notes and ev.local_name == "Southend-on-Sea"
+
+
+def test_pack_built_from_official_data_never_falls_back_to_the_sample(mirror, tmp_path,
+                                                                      monkeypatch):
+    from carerlib.pack.evidence import build_evidence
+
+    hostile = link_mirror(mirror, tmp_path / "mirror")
+    (hostile / "census2021" / "census2021-ts039-ltla.csv").unlink()
+    monkeypatch.setenv("CARERLIB_DATA_MIRROR", str(hostile))
+    with pytest.raises(DataError, match="census2021-ts039-ltla.csv: not found .* sample is not"):
+        build_evidence(SOUTHEND)
+
+
+def test_sample_only_when_no_official_data_is_configured(tmp_path, monkeypatch):
+    from carerlib.pack.evidence import build_evidence
+
+    monkeypatch.delenv("CARERLIB_DATA_MIRROR")
+    monkeypatch.setenv("CARERLIB_CACHE", str(tmp_path / "empty-cache"))
+    assert check_pack(SOUTHEND, load_params(SOUTHEND), tmp_path / "out") == "sample"
+    ev = build_evidence(SOUTHEND)
+    assert ev.mode == "sample" and ev.area_notes  # the local note shows in a sample pack too

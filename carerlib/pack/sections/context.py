@@ -13,7 +13,7 @@ from typing import Literal
 import pandas as pd
 
 from carerlib.data.areas import ENGLAND, ENGLAND_AND_WALES, parents
-from carerlib.data.datastore import DataStore
+from carerlib.data.datastore import DataStore, official_store
 from carerlib.data.official import OfficialData
 from carerlib.data.sample import Sample, load_sample
 from carerlib.errors import CarerlibError
@@ -70,6 +70,29 @@ class PackContext:
     sample: Sample | None = None
     census: CensusFigures | None = None
 
+    @property
+    def local_area(self):  # noqa: ANN201 (params.Area)
+        """The area's own params (params/areas/CODE.yaml), when they are for this area."""
+        area = self.params.area
+        return area if area is not None and area.code == self.code else None
+
+    @property
+    def local_name(self) -> str | None:
+        """The name the area's params give it (shown when it differs from the official name)."""
+        return self.local_area.name if self.local_area else None
+
+    @property
+    def area_notes(self) -> tuple[str, ...]:
+        """Local notes from the area's params (e.g. a budget cut), shown in the pack."""
+        return tuple(self.local_area.notes) if self.local_area else ()
+
+    def gap_sentences(self) -> list[str]:
+        """A sentence per secondary dataset missing an area this pack needs (official only)."""
+        if self.data is None:
+            return []
+        self.data.read_secondary()
+        return self.data.gap_sentences(self.code)
+
     def provenance(self) -> pd.DataFrame:
         """Datasets the pack read, with vintages and hashes (the sample document for samples)."""
         if self.data is not None:
@@ -79,7 +102,8 @@ class PackContext:
 
 
 def _official_data(params: Params, store: DataStore | None | str) -> OfficialData | None:
-    store = DataStore.default() if store == "default" else store
+    # Official data configured but unusable is an error, never a fall back to the sample.
+    store = official_store() if store == "default" else store
     if store is None or not store.has("ts039_ltla"):
         return None
     groups = {k: g.model_dump() for k, g in params.groups.items()}

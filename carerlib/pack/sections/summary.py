@@ -11,8 +11,8 @@ from collections.abc import Sequence
 
 from carerlib.data.census import DENOMINATOR
 from carerlib.pack import narrative
-from carerlib.pack.report import Section
-from carerlib.pack.sections.base import SectionResult, assemble, missing, part
+from carerlib.pack.report import Section, Text
+from carerlib.pack.sections.base import Part, SectionResult, assemble, missing, part
 from carerlib.pack.sections.context import CENSUS_2021, PackContext
 
 KEY, TITLE = "summary", "Summary"
@@ -41,7 +41,22 @@ def summary(ctx: PackContext) -> SectionResult:
         "week.", heavy, ctx.params.statements.heavy_caring, CENSUS_2021)
     figures = {"carers_2021": int(mine["carers"]), "prevalence_2021": float(mine["prevalence"]),
                "prevalence_flag": census.flag, "share_50_plus_hours": heavy}
-    return assemble(KEY, TITLE, part(prevalence, heavy_statement, figures=figures))
+    return assemble(KEY, TITLE, gaps(ctx), part(prevalence, heavy_statement, figures=figures),
+                    local_notes(ctx))
+
+
+def gaps(ctx: PackContext) -> Part:
+    """A sentence per secondary dataset that lacks an area this pack needs (never silent)."""
+    return part(*(Text(sentence, "missing") for sentence in ctx.gap_sentences()))
+
+
+def local_notes(ctx: PackContext) -> Part:
+    """The area's own name (when it differs) and notes from params/areas/CODE.yaml."""
+    blocks = []
+    if ctx.local_name and ctx.local_name != ctx.name:
+        blocks.append(Text(f"Known locally as {ctx.local_name}.", "note"))
+    blocks += [Text(f"Local note: {note}", "note") for note in ctx.area_notes]
+    return part(*blocks)
 
 
 def _heavy_share(ctx: PackContext) -> float:
@@ -53,13 +68,13 @@ def _heavy_share(ctx: PackContext) -> float:
 def _sample_summary(ctx: PackContext) -> SectionResult:
     sample, c2011 = ctx.sample, ctx.sample.census_year(2011)
     if not (c2011 and c2011.band_shares):
-        return assemble(KEY, TITLE, missing(NEEDS_OFFICIAL))
+        return assemble(KEY, TITLE, missing(NEEDS_OFFICIAL), local_notes(ctx))
     heavy = c2011.band_shares.get("50_plus", 0.0)
     statement = narrative.threshold_statement(
         f"{heavy:.0%} of carers in {sample.area.name} gave 50 or more hours of care a week "
         "in 2011.", heavy, ctx.params.statements.heavy_caring,
         f"{sample.document}, {c2011.source}")
-    return assemble(KEY, TITLE, missing(NEEDS_OFFICIAL), part(statement))
+    return assemble(KEY, TITLE, missing(NEEDS_OFFICIAL), part(statement), local_notes(ctx))
 
 
 def _summary_rank(result: SectionResult, shown: Sequence[SectionResult]) -> tuple[int, int]:
