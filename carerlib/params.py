@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import Field, PrivateAttr, ValidationError, field_validator
 
@@ -28,6 +29,7 @@ HOURS_IN_A_WEEK = 168  # no one cares for more hours than a week has
 MAX_COST_PER_HOUR = 500.0  # £ per hour: over 10x any replacement-care rate published since 2000
 MAX_CARERS = 6_000_000  # England and Wales counted 5.0 million carers aged 5+ in 2021
 MAX_CELL_TIMEOUT = 86_400  # seconds: a cell that runs a day has hung
+MAX_AGE = 120  # years: the census's oldest single age is "100 and over"
 
 
 def check_area_code(code: object, where: str = "area code") -> str:
@@ -87,16 +89,17 @@ class ValueOfCare(Strict):
 class AgeRangeMixin:
     @staticmethod
     def _check_range(value: list[int]) -> list[int]:
-        if len(value) != 2 or value[0] > value[1] or value[0] < 0:
-            raise ValueError(f"must be [youngest, oldest] with youngest <= oldest, got {value}")
+        if len(value) != 2 or value[0] > value[1] or value[0] < 0 or value[1] > MAX_AGE:
+            raise ValueError("must be [youngest, oldest] with 0 <= youngest <= oldest <= "
+                             f"{MAX_AGE}, got {value}")
         return value
 
 
 class Dependency(Strict, AgeRangeMixin):
     working_ages: list[int]
-    older_age: int = Field(ge=0)
+    older_age: int = Field(ge=0, le=MAX_AGE)
     care_gap_carer_ages: list[int]
-    care_gap_cared_for_age: int = Field(ge=0)
+    care_gap_cared_for_age: int = Field(ge=0, le=MAX_AGE)
     source: str
 
     @field_validator("working_ages", "care_gap_carer_ages")
@@ -107,7 +110,7 @@ class Dependency(Strict, AgeRangeMixin):
 
 class Projections(Strict):
     vintages: list[str] = Field(min_length=1)
-    horizon_years: list[int] = Field(min_length=1)
+    horizon_years: list[Annotated[int, Field(ge=2011, le=2100)]] = Field(min_length=1)
     source: str
 
 

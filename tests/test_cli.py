@@ -89,3 +89,29 @@ def test_relative_out_and_params_and_batch_from_params(mirror, tmp_path, monkeyp
     assert (folder / "E06000034.xlsx").exists() and (folder / "headlines.json").exists()
     assert 'href="./E06000034/index.html"' in (tmp_path / "relout" / "index.html").read_text()
     assert not [p for p in (tmp_path / "relout").iterdir() if p.name.startswith(".")]
+
+
+def test_ctrl_c_on_pack_is_one_line_130_and_leaves_the_earlier_pack(mirror, tmp_path):
+    """A real SIGINT while the notebook runs: exit 130, one line, no staging folder left."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    sys.path.insert(0, str(Path(__file__).parent / "bad_inputs"))
+    from hostile import fake_pack, tree_digest
+
+    out = tmp_path / "out"
+    fake_pack(out, "E06000033")
+    before = tree_digest(out)
+    run = subprocess.Popen([sys.executable, "-m", "carerlib", "pack", "E06000033", "--out",
+                            str(out)], stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not list(out.glob(".E06000033.*")) and time.monotonic() < deadline:
+        time.sleep(0.1)  # wait until the build has started (its staging folder exists)
+    time.sleep(1)
+    run.send_signal(signal.SIGINT)
+    err = run.communicate(timeout=120)[1]
+    assert run.returncode == 130, err
+    assert err.strip() == "error: interrupted (Ctrl-C); earlier packs are untouched"
+    assert tree_digest(out) == before

@@ -28,7 +28,7 @@ from carerlib.pack.runner import (
     packs_dir,
     write_plotly_asset,
 )
-from carerlib.params import load_params
+from carerlib.params import load_params, params_file_setting
 
 
 @dataclass
@@ -67,7 +67,8 @@ def select_areas(areas: list[str] | None = None, group: str | None = None,
     if group:
         batches = params.batches
         if group not in batches:
-            raise CarerlibError(f"params: batches.{group}: no such batch "
+            where = params_file_setting(params, "batches")
+            raise CarerlibError(f"{where}: batches.{group}: no such batch "
                                 f"(have {', '.join(sorted(batches)) or 'none'})")
         return list(batches[group])
     if areas:

@@ -341,3 +341,22 @@ def test_refused_in_one_line_and_earlier_pack_untouched(case, hostile_mirror, tm
 
 def test_at_least_sixty_cases():
     assert len({c.name for c in CASES}) == len(CASES) >= 60
+
+
+MORE = [
+    Case("older_age_200", "1 params", params="dependency: {older_age: 200}\n",
+         says=("dependency.older_age", "120"), names="params"),
+    Case("working_ages_to_500", "1 params", params="dependency: {working_ages: [16, 500]}\n",
+         says=("dependency.working_ages", "<= 120"), names="params"),
+    Case("horizon_year_99999", "1 params", params="projections: {horizon_years: [99999]}\n",
+         says=("projections.horizon_years.0", "2100"), names="params"),
+    Case("no_such_batch_names_params_file", "3 messages", argv=("packs", "--group", "nope"),
+         params="batches:\n  mine: [E06000033]\n", says=("batches.nope", "no such batch"),
+         names="params"),
+]
+
+
+@pytest.mark.parametrize("case", MORE, ids=[c.name for c in MORE])
+def test_more_params_refused(case, hostile_mirror, tmp_path, monkeypatch, capsys):
+    test_refused_in_one_line_and_earlier_pack_untouched(case, hostile_mirror, tmp_path,
+                                                       monkeypatch, capsys)
