@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import logging
 import os
 import sys
 from pathlib import Path
@@ -159,6 +160,9 @@ def parser() -> argparse.ArgumentParser:
 
 def _os_error(exc: OSError) -> tuple[str, int]:
     """One line for an OS error, and its exit code (2 for a wrong place, 1 for a failed run)."""
+    if isinstance(exc, TimeoutError) and exc.errno is None:  # nbclient's CellTimeoutError
+        return (f"a notebook cell ran past its time limit ({type(exc).__name__}); raise "
+                "pack.cell_timeout_seconds in params if it needs longer", EXIT_SOME_FAILED)
     where = exc.filename or ""
     reason = exc.strerror or type(exc).__name__
     if exc.errno == errno.ENOSPC:
@@ -171,6 +175,10 @@ def main(argv: list[str] | None = None) -> int:
     """Run one command; every failure a user can act on is one line on stderr and an exit code:
     0 done, 1 some packs failed, 2 bad input, 130 interrupted (Ctrl-C)."""
     args = parser().parse_args(argv)
+    # Library chatter (nbclient logs a cell timeout before raising it) is not a second line:
+    # every failure reaches the user as the one line below.
+    for name in ("traitlets", "papermill"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
     try:
         paths.absolutise_env()
         return args.func(args)

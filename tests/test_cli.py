@@ -115,3 +115,19 @@ def test_ctrl_c_on_pack_is_one_line_130_and_leaves_the_earlier_pack(mirror, tmp_
     assert run.returncode == 130, err
     assert err.strip() == "error: interrupted (Ctrl-C); earlier packs are untouched"
     assert tree_digest(out) == before
+
+
+def test_cell_timeout_is_one_line(mirror, tmp_path):
+    import subprocess
+    import sys
+
+    params = tmp_path / "slow.yaml"
+    params.write_text("pack: {title: T, cell_timeout_seconds: 1}\n")
+    run = subprocess.run([sys.executable, "-m", "carerlib", "pack", "E06000033", "--out",
+                          str(tmp_path / "out"), "--params", str(params)],
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 1
+    assert run.stderr.strip().startswith("error: a notebook cell ran past its time limit")
+    assert "\n" not in run.stderr.strip()
+    assert not (tmp_path / "out" / "E06000033").exists()
+    assert not list((tmp_path / "out").glob(".E06000033.*"))
