@@ -83,14 +83,17 @@ def _check_groups(params: Params, store) -> None:
 
 
 def previous_mode(folder: Path) -> str | None:
-    """The mode an existing pack was built in, from its headlines or its recorded inputs."""
-    headlines, inputs = folder / "headlines.json", folder / "inputs.json"
+    """The mode an existing pack was built in: recorded in its inputs.json (older packs: told by
+    which data it hashed), else in its headlines.json; None for no readable pack."""
     try:
+        inputs = folder / "inputs.json"
+        if inputs.is_file():
+            record = json.loads(inputs.read_text(encoding="utf-8"))
+            data = set(record.get("data") or {})
+            return record.get("mode") or ("sample" if data <= {"sample"} else "official")
+        headlines = folder / "headlines.json"
         if headlines.is_file():
             return json.loads(headlines.read_text(encoding="utf-8")).get("mode")
-        if inputs.is_file():
-            data = json.loads(inputs.read_text(encoding="utf-8")).get("data", {})
-            return "sample" if set(data) <= {"sample"} else "official"
     except (OSError, ValueError, AttributeError):
         return None
     return None

@@ -85,6 +85,7 @@ def pack_inputs(area_code: str, params_file: str | Path | None, notebook: Path) 
             data["sample"] = file_digest(sample)
     return {
         "area_code": area_code,
+        "mode": "official" if store is not None else "sample",  # never replaced silently
         "data": data,
         "params": {p.name: file_digest(p) for p in params_files if p.exists()},
         "notebook": file_digest(notebook),

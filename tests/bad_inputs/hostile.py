@@ -80,7 +80,7 @@ def fake_pack(folder: Path, code: str, mode: str = "official") -> Path:
     (pack / "index.html").write_text(f"<html>earlier {mode} pack for {code}</html>")
     (pack / "headlines.json").write_text(json.dumps({"area_code": code, "mode": mode}))
     data = {"ts039_ltla": "0" * 64} if mode == "official" else {"sample": "0" * 64}
-    (pack / "inputs.json").write_text(json.dumps({"area_code": code, "data": data}))
+    (pack / "inputs.json").write_text(json.dumps({"area_code": code, "mode": mode, "data": data}))
     (pack / "tables" / "carers.csv").write_text("a,b\n1,2\n")
     return pack
 

@@ -206,3 +206,19 @@ def test_sample_only_when_no_official_data_is_configured(tmp_path, monkeypatch):
     assert check_pack(SOUTHEND, load_params(SOUTHEND), tmp_path / "out") == "sample"
     ev = build_evidence(SOUTHEND)
     assert ev.mode == "sample" and ev.area_notes  # the local note shows in a sample pack too
+
+
+@pytest.mark.parametrize(("files", "mode"), [
+    ({"inputs.json": '{"mode": "official", "data": {}}'}, "official"),
+    ({"inputs.json": '{"data": {"ts039_ltla": "ab"}}'}, "official"),  # before mode was recorded
+    ({"inputs.json": '{"data": {"sample": "ab"}}'}, "sample"),
+    ({"headlines.json": '{"mode": "official"}'}, "official"),
+    ({"inputs.json": "not json"}, None),
+    ({}, None),
+])
+def test_previous_mode_of_a_pack(files, mode, tmp_path):
+    from carerlib.pack.preflight import previous_mode
+
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    assert previous_mode(tmp_path) == mode
