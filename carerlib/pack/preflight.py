@@ -9,6 +9,7 @@ census; and a pack never changes mode silently (an official pack is not replaced
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from carerlib.data.datastore import official_store
@@ -42,8 +43,19 @@ def check_pack(area_code: str, params: Params, out_root: Path | None = None) -> 
         _check_known_carers(params, code, name, census_carers(data, code))
         mode = "official"
     if out_root is not None:
+        _check_pack_folder(Path(out_root) / code)
         _check_mode_unchanged(Path(out_root) / code, mode)
     return mode
+
+
+def _check_pack_folder(folder: Path) -> None:
+    """The earlier pack can be swapped out: a folder we may write (not a file, not read-only)."""
+    if folder.exists() and not folder.is_dir():
+        raise CarerlibError(f"{folder}: is a file where the pack folder goes; move it away and "
+                            "run again")
+    if folder.is_dir() and not os.access(folder, os.W_OK | os.X_OK):
+        raise CarerlibError(f"{folder}: the earlier pack is read-only; make it writable or use "
+                            "another --out")
 
 
 def census_carers(data: OfficialData, code: str) -> int | None:

@@ -5,6 +5,7 @@ become spreadsheet formulas."""
 from __future__ import annotations
 
 import errno
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -222,3 +223,30 @@ def test_previous_mode_of_a_pack(files, mode, tmp_path):
     for name, text in files.items():
         (tmp_path / name).write_text(text)
     assert previous_mode(tmp_path) == mode
+
+
+def test_existing_pack_that_is_a_file_is_one_line(mirror, tmp_path, monkeypatch, capsys):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / SOUTHEND).write_text("a file where the pack folder goes\n")
+    before = tree_digest(out)
+    monkeypatch.setattr("carerlib.pack.runner.pm.execute_notebook", _fault(AssertionError()))
+    assert main(["pack", SOUTHEND, "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == f"error: {out / SOUTHEND}: is a file where the pack folder goes; move it away " \
+                  "and run again"
+    assert tree_digest(out) == before and not list(out.glob(".*"))
+
+
+def test_read_only_earlier_pack_is_one_line(mirror, tmp_path, monkeypatch, capsys):
+    out = tmp_path / "out"
+    fake_pack(out, SOUTHEND)
+    before = tree_digest(out)
+    real_access = os.access
+    monkeypatch.setattr("carerlib.pack.preflight.os.access",  # root may write anything
+                        lambda path, mode: Path(path) != out / SOUTHEND and real_access(path, mode))
+    monkeypatch.setattr("carerlib.pack.runner.pm.execute_notebook", _fault(AssertionError()))
+    assert main(["pack", SOUTHEND, "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: ") and "is read-only" in err and "\n" not in err
+    assert tree_digest(out) == before
