@@ -115,3 +115,37 @@ def test_any_file_as_params(data):
             read_yaml(path)
         except ParamsError as exc:
             _one_line_naming(exc, path)
+
+
+READERS = ["ts039_ltla", "ts007_ltla", "qs301_lad2011", "qs103_lad2011", "ltla_utla_lookup",
+           "lad2011_lad2021_lookup", "la_codes", "snpp2022", "ascof", "care_rates_by_age_sex"]
+
+
+@FUZZ
+@given(st.sampled_from(READERS), st.data())
+def test_every_reader_reads_or_refuses_in_one_line(mirror, key, data):
+    """The head of each real file (in a temporary folder) with a few cells changed."""
+    import csv
+    import io
+
+    from carerlib.data.datastore import registry
+    from carerlib.data.fetch import VALIDATORS
+
+    source = mirror / registry().datasets[key].path
+    with open(source, encoding="utf-8-sig", newline="") as handle:
+        rows = [row for _, row in zip(range(6), csv.reader(handle), strict=False)]
+    for _ in range(data.draw(st.integers(1, 3), label="edits")):
+        r = data.draw(st.integers(0, len(rows) - 1), label="row")
+        c = data.draw(st.integers(0, len(rows[r]) - 1), label="column")
+        rows[r][c] = data.draw(CELL, label="value")
+    if data.draw(st.booleans(), label="drop a cell"):
+        rows[-1] = rows[-1][:-1]
+    text = io.StringIO()
+    csv.writer(text, lineterminator="\n").writerows(rows)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / source.name
+        path.write_text(text.getvalue(), encoding="utf-8")
+        try:
+            VALIDATORS[key](path)
+        except DataError as exc:
+            _one_line_naming(exc, path)
