@@ -40,7 +40,8 @@ def check_pack(area_code: str, params: Params, out_root: Path | None = None) -> 
         if name is None:
             raise CarerlibError(f"{code}: unknown area code (not an LTLA, UTLA, region, country "
                                 "or group in the Census 2021 data)")
-        _check_known_carers(params, code, name, census_carers(data, code))
+        if params.area is not None and params.area.known_carers:
+            _check_known_carers(params, code, name, census_carers(data, code))
         mode = "official"
     if out_root is not None:
         _check_pack_folder(Path(out_root) / code)
