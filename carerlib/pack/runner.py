@@ -228,8 +228,9 @@ def build_pack(
                 kernel_name=kernel_for_this_environment(params.pack.kernel), progress_bar=False,
                 execution_timeout=params.pack.cell_timeout_seconds, cwd=str(source.parent),
                 # The kernel's start-up chatter (e.g. its transport warning) is not for users;
-                # cell errors still reach us through papermill.
-                extra_arguments=["--IPKernelApp.log_level=ERROR"],
+                # cell errors still reach us through papermill, so its log (even a traceback
+                # when a timed-out cell is interrupted) never adds lines to our one-line error.
+                extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
             )
         except pm.PapermillExecutionError as exc:
             raise CarerlibError(
