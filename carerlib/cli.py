@@ -78,13 +78,16 @@ def _areas(args: argparse.Namespace) -> int:
     from carerlib.data.areas import areas_table
     from carerlib.data.datastore import DataStore
     from carerlib.data.official import OfficialData
+    from carerlib.pack.preflight import check_groups
     from carerlib.params import load_params
 
     store = DataStore.default()
     if store is None or not store.has("ts039_ltla"):
         raise CarerlibError("listing areas needs official data: run 'carerlib data fetch' or "
                             "set CARERLIB_DATA_MIRROR")
-    groups = {k: g.model_dump() for k, g in load_params().groups.items()}
+    params = load_params()
+    check_groups(params, store)  # an unknown district is named in the params file's terms
+    groups = {k: g.model_dump() for k, g in params.groups.items()}
     table = areas_table(OfficialData(store, groups).members)
     if args.level:
         table = table[table["levels"].str.split(",").apply(lambda ls: args.level in ls)]

@@ -33,7 +33,7 @@ def check_pack(area_code: str, params: Params, out_root: Path | None = None) -> 
         mode = "sample"
     else:
         groups = {k: g.model_dump() for k, g in params.groups.items()}
-        _check_groups(params, store)
+        check_groups(params, store)
         data = OfficialData(store, groups)
         data.care_2021, data.ages_2021  # noqa: B018 (read and check the headline files' coverage)
         name = data.area_name(code)
@@ -81,7 +81,7 @@ def _check_known_carers(params: Params, code: str, name: str, carers: int | None
                               f"counted in {name} ({code}); check the figure")
 
 
-def _check_groups(params: Params, store) -> None:
+def check_groups(params: Params, store) -> None:
     """Each group's districts are 2021 LTLAs of the lookup, named in the params file's terms."""
     if not params.groups:
         return
