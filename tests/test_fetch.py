@@ -142,3 +142,34 @@ def test_whole_mirror_passes_its_checks(mirror, tmp_path):
     report = fetch.fetch(dest=tmp_path / "cache", mirror=mirror)
     assert len(report.fetched) == 14  # every dataset except the UTLA TS039 the mirror lacks
     assert list(report.skipped) == ["ts039_utla"]
+
+
+def test_fetch_refuses_a_headline_file_missing_an_area(mirror, tmp_path):
+    """Coverage is checked before anything lands: TS039 without Basildon never reaches the cache
+    (a county pack would otherwise have 12% fewer carers)."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent / "bad_inputs"))
+    from hostile import edit_rows, has_code, link_mirror
+
+    hostile = link_mirror(mirror, tmp_path / "mirror")
+    edit_rows(hostile, "ts039", has_code("E07000066"))
+    dest = tmp_path / "cache"
+    with pytest.raises(DataError, match=r"mirror/census2021/census2021-ts039-ltla.csv: no row "
+                                        r"for Basildon \(E07000066\)"):
+        fetch.fetch(dest=dest, mirror=hostile, keys=["ts039_ltla", "ltla_utla_lookup"])
+    assert not (dest / "MANIFEST.json").exists()
+
+
+def test_fetch_reports_secondary_gaps_and_keeps_the_file(mirror, tmp_path):
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent / "bad_inputs"))
+    from hostile import edit_rows, has_code, link_mirror
+
+    hostile = link_mirror(mirror, tmp_path / "mirror")
+    edit_rows(hostile, "qs301", has_code("E06000033", quoted=True))
+    report = fetch.fetch(dest=tmp_path / "cache", mirror=hostile,
+                         keys=["qs301_lad2011", "ltla_utla_lookup", "lad2011_lad2021_lookup"])
+    assert report.gaps == ["qs301_lad2011: no row for Southend-on-Sea (E06000033)"]
+    assert "areas missing from secondary data (1; packs say so):" in report.summary()

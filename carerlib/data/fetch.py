@@ -20,7 +20,8 @@ from pathlib import Path
 
 from carerlib.data import areas, ascof, atomic, census, paths, projections
 from carerlib.data.checksums import sha256
-from carerlib.data.datastore import MANIFEST, Dataset, registry
+from carerlib.data.datastore import MANIFEST, Dataset, DataStore, registry
+from carerlib.data.official import OfficialData
 from carerlib.errors import CarerlibError, DataError
 
 #: Readers that check a file before it is accepted into the cache.
@@ -47,6 +48,7 @@ VALIDATORS: dict[str, Callable[[Path], object]] = {
 class FetchReport:
     fetched: dict[str, str] = field(default_factory=dict)  # path -> sha256
     skipped: dict[str, str] = field(default_factory=dict)  # dataset -> reason
+    gaps: list[str] = field(default_factory=list)  # secondary datasets' missing areas
 
     def summary(self) -> str:
         lines = [f"fetched {len(self.fetched)} file(s)"]
@@ -54,6 +56,9 @@ class FetchReport:
         if self.skipped:
             lines.append(f"skipped {len(self.skipped)}:")
             lines += [f"  {k}: {why}" for k, why in sorted(self.skipped.items())]
+        if self.gaps:
+            lines.append(f"areas missing from secondary data ({len(self.gaps)}; packs say so):")
+            lines += [f"  {gap}" for gap in self.gaps]
         return "\n".join(lines)
 
 
@@ -99,7 +104,8 @@ def fetch(
     with tempfile.TemporaryDirectory(prefix="carerlib-fetch-") as tmp:
         staged: list[tuple[Dataset, Path, str]] = []
         for ds in wanted:
-            target = Path(tmp) / ds.key
+            target = Path(tmp) / ds.path  # laid out like the cache, so coverage can be checked
+            target.parent.mkdir(parents=True, exist_ok=True)
             if mirror is not None:
                 source = Path(mirror) / ds.path
                 if not source.is_file():
@@ -125,6 +131,7 @@ def fetch(
             except DataError as exc:  # name the origin, not the temporary copy
                 raise DataError(origin, exc.problem, row=exc.row, column=exc.column) from None
             staged.append((ds, target, origin))
+        report.gaps = _check_coverage(Path(tmp), dest, mirror, staged)
         # Everything checked: now move into place, one atomic rename per file.
         manifest_path = dest / MANIFEST
         manifest = (json.loads(manifest_path.read_text()) if manifest_path.exists()
@@ -140,6 +147,32 @@ def fetch(
         if staged:
             atomic.write_text(manifest_path, json.dumps(manifest, indent=2, sort_keys=True))
     return report
+
+
+def _check_coverage(staged_root: Path, dest: Path, mirror: str | Path | None,
+                    staged: list[tuple[Dataset, Path, str]]) -> list[str]:
+    """Check the staged files' coverage (params/data_sources.yaml) against the lookups staged,
+    cached or in the mirror: a headline file missing an area is refused before anything lands;
+    a secondary file's gaps are returned for the report. Skipped without the LTLA lookup."""
+    more = [(dest, "cache")] + ([(Path(mirror), "mirror")] if mirror is not None else [])
+    store = DataStore(staged_root, "fetched", more)
+    if not store.has("ltla_utla_lookup"):
+        return []
+    data = OfficialData(store)
+    origins = {str(target): origin for _, target, origin in staged}
+    gaps = []
+    for ds, _, _ in staged:
+        cov = ds.coverage
+        needs_2011 = cov is not None and str(cov.areas).startswith("lookup_lad2011")
+        if cov is None or cov.areas in ("own", "national") or (
+                needs_2011 and not store.has("lad2011_lad2021_lookup")):
+            continue
+        try:
+            gaps += data.check_file(ds.key, VALIDATORS[ds.key])
+        except DataError as exc:  # name where the file came from, not the staging copy
+            raise DataError(origins.get(exc.file, exc.file), exc.problem, row=exc.row,
+                            column=exc.column) from None
+    return [f"{g.dataset}: no row for {g.name or g.code} ({g.code})" for g in gaps]
 
 
 def verify(dest: str | Path | None = None) -> list[str]:

@@ -83,6 +83,11 @@ class OfficialData:
         self.gaps.extend(g for g in gaps if g not in self.gaps)
         return frame
 
+    def check_file(self, key: str, reader) -> list[coverage.Gap]:  # noqa: ANN001 (a reader)
+        """Read dataset `key` with `reader` and check its coverage; its secondary gaps."""
+        self._covered(key, reader(self._path(key)))
+        return [g for g in self.gaps if g.dataset == key]
+
     def gap_sentences(self, area_code: str) -> list[str]:
         """One sentence per secondary dataset that lacks an area this pack's figures need."""
         rows = self.members[self.members["area_code"] == area_code]
