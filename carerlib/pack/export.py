@@ -50,8 +50,18 @@ def headlines(evidence) -> dict:
     }
 
 
+def structure(evidence) -> list[dict]:
+    """The pack's outline: each section's key and title with its table and chart names, in the
+    order shown (a diff of it shows what a change did to the pack)."""
+    return [{"section": s.key, "title": s.title,
+             "tables": [b.name for b in s.blocks if isinstance(b, Table)],
+             "charts": [b.name for b in s.blocks if isinstance(b, Chart)]}
+            for s in evidence.sections]
+
+
 def export_tables(evidence, folder: str | Path) -> list[Path]:
-    """CSV per table in `folder/tables/`, all tables in `folder/CODE.xlsx`, `headlines.json`."""
+    """CSV per table in `folder/tables/`, all tables in `folder/CODE.xlsx`, `headlines.json`
+    and the pack's outline in `structure.json`."""
     folder = Path(folder)
     written = []
     tables = named_tables(evidence)
@@ -69,6 +79,9 @@ def export_tables(evidence, folder: str | Path) -> list[Path]:
     written.append(workbook)
     path = folder / "headlines.json"
     atomic.write_text(path, json.dumps(headlines(evidence), indent=2, default=str))
+    written.append(path)
+    path = folder / "structure.json"
+    atomic.write_text(path, json.dumps(structure(evidence), indent=2))
     written.append(path)
     return written
 
