@@ -13,6 +13,7 @@ import pandas as pd
 
 from carerlib.data import atomic, paths
 from carerlib.data.checksums import file_digest
+from carerlib.errors import CarerlibError
 from carerlib.pack.report import NOTEBOOK_MARKER, Chart, Statement, Table
 
 
@@ -33,6 +34,10 @@ def named_tables(evidence) -> dict[str, pd.DataFrame]:
         for i, block in enumerate(section.blocks):
             if isinstance(block, (Table, Chart)):
                 name = block.name or f"{section.key}_{i + 1}"
+                if name in out:
+                    raise CarerlibError(f"{evidence.area_code}: two tables are named '{name}' "
+                                        f"(the second in section '{section.key}'); give each "
+                                        "table or chart its own name")
                 out[name] = block.data
     return out
 
