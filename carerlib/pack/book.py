@@ -115,7 +115,8 @@ def _as_result(item: SectionResult | Section | Text | Statement | Table | Chart,
         return SectionResult(item)
     if isinstance(item, Text | Statement | Table | Chart):
         count = sum(r.key.startswith("custom_") for r in pack.shown) if pack else 0
-        key = getattr(item, "name", "") or f"custom_{count + 1}"
+        name = getattr(item, "name", "")
+        key = f"custom_{name}" if name else f"custom_{count + 1}"
         return SectionResult(Section(key, "", [item]))
     raise TypeError(f"show() takes a section or a Text, Statement, Table or Chart, not "
                     f"{type(item).__name__}")
@@ -136,8 +137,8 @@ def show(item: SectionResult | Section | Text | Statement | Table | Chart) -> No
         pack.record(result)
     if result.key == "summary":
         handle = display(HTML(_summary_html(result.section)), display_id=True)
-        if pack is not None:
-            pack.summary_display[:] = [handle]
+        if pack is not None:  # outside a kernel there is no handle, nor a display to update
+            pack.summary_display[:] = [handle] if handle is not None else []
         return
     for block in result.section.blocks:
         display_block(block)

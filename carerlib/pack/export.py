@@ -13,6 +13,7 @@ import pandas as pd
 
 from carerlib.data import atomic, paths
 from carerlib.data.checksums import file_digest
+from carerlib.errors import CarerlibError
 from carerlib.pack.report import NOTEBOOK_MARKER, Chart, Statement, Table
 
 
@@ -74,6 +75,10 @@ def named_tables(evidence) -> dict[str, pd.DataFrame]:
         for i, block in enumerate(section.blocks):
             if isinstance(block, (Table, Chart)):
                 name = block.name or f"{section.key}_{i + 1}"
+                if name in out:
+                    raise CarerlibError(f"{evidence.area_code}: two tables are named '{name}' "
+                                        f"(the second in section '{section.key}'); give each "
+                                        "table or chart its own name")
                 out[name] = block.data
     return out
 
@@ -91,8 +96,18 @@ def headlines(evidence) -> dict:
     }
 
 
+def structure(evidence) -> list[dict]:
+    """The pack's outline: each section's key and title with its table and chart names, in the
+    order shown (a diff of it shows what a change did to the pack)."""
+    return [{"section": s.key, "title": s.title,
+             "tables": [b.name for b in s.blocks if isinstance(b, Table)],
+             "charts": [b.name for b in s.blocks if isinstance(b, Chart)]}
+            for s in evidence.sections]
+
+
 def export_tables(evidence, folder: str | Path) -> list[Path]:
-    """CSV per table in `folder/tables/`, all tables in `folder/CODE.xlsx`, `headlines.json`."""
+    """CSV per table in `folder/tables/`, all tables in `folder/CODE.xlsx`, `headlines.json`
+    and the pack's outline in `structure.json`."""
     folder = Path(folder)
     written = []
     tables = named_tables(evidence)
@@ -112,6 +127,9 @@ def export_tables(evidence, folder: str | Path) -> list[Path]:
     written.append(workbook)
     path = folder / "headlines.json"
     atomic.write_text(path, json.dumps(headlines(evidence), indent=2, default=str))
+    written.append(path)
+    path = folder / "structure.json"
+    atomic.write_text(path, json.dumps(structure(evidence), indent=2))
     written.append(path)
     return written
 
