@@ -194,10 +194,10 @@ def test_summary_and_figures_follow_the_sections_shown(official):
     full = build_evidence("E06000033", load_params("E06000033"), official=official)
     part = evidence_from(ctx, [summary(ctx), carers(ctx), value(ctx)])
     assert [s.key for s in part.sections] == ["summary", "carers", "value"]
-    statements = [b.figure for b in part.section("summary").blocks]
+    statements = [b.figure for b in part.section("summary").blocks if isinstance(b, Statement)]
     # Full summary: prevalence, 50+ hours, change since 2011, reach, ASCOF quality of life,
     # value, support ratio, breaks. Shown here: the summary's own two, carers' and value's.
-    every = [b.figure for b in full.section("summary").blocks]
+    every = [b.figure for b in full.section("summary").blocks if isinstance(b, Statement)]
     assert len(every) == 8 and every[3].startswith("Services know at most")
     assert every[6].startswith("Southend-on-Sea has 3.25 people aged 15–64")
     assert statements == [every[i] for i in (0, 1, 2, 5)]
