@@ -37,6 +37,10 @@ def _pack(args: argparse.Namespace) -> int:
     result = build_pack(args.area, params_file=args.params, out_root=args.out,
                         self_contained=args.self_contained)
     print(f"{args.area}: wrote {result.html}")
+    if args.pdf:
+        from carerlib.pack.pdf import print_pdf
+
+        print(f"{args.area}: wrote {print_pdf(result.html)}")
     return 0
 
 
@@ -103,6 +107,8 @@ def parser() -> argparse.ArgumentParser:
     pack.add_argument("--out", type=Path, help="packs folder (default outputs/packs)")
     pack.add_argument("--self-contained", action="store_true",
                       help="embed plotly.js in the HTML (single-file pack)")
+    pack.add_argument("--pdf", action="store_true",
+                      help="also print the pack to A4 as CODE.pdf beside the HTML (needs Chromium)")
     pack.set_defaults(func=_pack)
 
     packs = sub.add_parser("packs", help="build packs for many areas, with an index page")
