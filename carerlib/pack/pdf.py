@@ -48,26 +48,40 @@ def _local_only(route) -> None:
         route.abort()
 
 
-def print_pdf(html_path: str | Path, pdf_path: str | Path | None = None) -> Path:
-    """Print `html_path` to A4 (`CODE.pdf` beside it by default); returns the PDF's path."""
+def print_pdf(html_path: str | Path, pdf_path: str | Path | None = None,
+              browser=None) -> Path:
+    """Print `html_path` to A4 (`CODE.pdf` beside it by default); returns the PDF's path.
+    `browser` is a Playwright browser already running (tests share one); else Chromium is
+    launched for this page and closed after."""
     html_path = Path(html_path).resolve()
     if not html_path.is_file():
         raise CarerlibError(f"{html_path}: no such pack page to print")
     target = Path(pdf_path) if pdf_path else html_path.with_name(f"{html_path.parent.name}.pdf")
+    if browser is not None:
+        _print_page(browser, html_path, target)
+        return target
     executable = chromium_path()
     with _playwright()() as pw:
-        browser = pw.chromium.launch(executable_path=executable, args=["--no-sandbox"])
+        launched = pw.chromium.launch(executable_path=executable, args=["--no-sandbox"])
         try:
-            page = browser.new_page(viewport={"width": A4_TEXT_WIDTH, "height": 1000})
-            page.route("**/*", _local_only)
-            page.goto(html_path.as_uri(), wait_until="load")
-            page.wait_for_function("document.documentElement.dataset.carerlibReady === '1'",
-                                   timeout=30_000)
-            page.emulate_media(media="print")
-            page.evaluate("() => window.carerlibPrepareForPrint()")
-            page.wait_for_timeout(_SETTLE_MS)
-            page.pdf(path=str(target), format="A4", print_background=True,
-                     prefer_css_page_size=True)
+            _print_page(launched, html_path, target)
         finally:
-            browser.close()
+            launched.close()
     return target
+
+
+def _print_page(browser, html_path: Path, target: Path) -> None:
+    """Open the pack at the A4 text width, lay it out for print, and write the PDF."""
+    page = browser.new_page(viewport={"width": A4_TEXT_WIDTH, "height": 1000})
+    try:
+        page.route("**/*", _local_only)
+        page.goto(html_path.as_uri(), wait_until="load")
+        page.wait_for_function("document.documentElement.dataset.carerlibReady === '1'",
+                               timeout=30_000)
+        page.emulate_media(media="print")
+        page.evaluate("() => window.carerlibPrepareForPrint()")
+        page.wait_for_timeout(_SETTLE_MS)
+        page.pdf(path=str(target), format="A4", print_background=True,
+                 prefer_css_page_size=True)
+    finally:
+        page.close()

@@ -33,8 +33,8 @@ def unavailable(reason: str) -> None:
 def chromium_or_skip() -> str:
     """Path of the system Chromium, or skip/fail saying how to install it."""
     try:
-        import playwright.sync_api  # noqa: F401
         import axe_playwright_python  # noqa: F401
+        import playwright.sync_api  # noqa: F401
     except ImportError:
         unavailable("playwright / axe-playwright-python not installed (pip install -e '.[test]')")
     from carerlib.errors import CarerlibError

@@ -3,6 +3,9 @@ CARERLIB_REQUIRE_BROWSER=1) and the golden packs, built once per session by test
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 from browser_helpers import chromium_or_skip
 
@@ -20,6 +23,11 @@ def chromium():
 
 
 @pytest.fixture(scope="session")
-def packs(chromium, golden_packs):
-    """The packs folder (with index.html) holding the unitary, county and Welsh packs."""
-    return golden_packs
+def packs(chromium, request) -> Path:
+    """The packs folder (with index.html) holding the unitary, county and Welsh packs: the
+    golden packs built for this session, or CARERLIB_BROWSER_PACKS (packs built already, to
+    iterate on the page without rebuilding)."""
+    prebuilt = os.environ.get("CARERLIB_BROWSER_PACKS")
+    if prebuilt:
+        return Path(prebuilt)
+    return request.getfixturevalue("golden_packs")

@@ -106,6 +106,6 @@ def test_nothing_wider_than_a_phone_outside_a_table_box(chromium, packs, kind):
 def test_southend_prints_to_at_most_seventeen_a4_pages(chromium, packs, tmp_path):
     from carerlib.pack.pdf import print_pdf
 
-    pdf = print_pdf(_pack(packs, "unitary"), tmp_path / "E06000033.pdf")
+    pdf = print_pdf(_pack(packs, "unitary"), tmp_path / "E06000033.pdf", browser=chromium)
     assert pdf.read_bytes().startswith(b"%PDF")
     assert 10 <= pdf_pages(pdf) <= 17
