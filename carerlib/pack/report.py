@@ -121,7 +121,8 @@ def block_html(block) -> str:
     if isinstance(block, Chart):
         plot = block.figure.to_html(include_plotlyjs=False, full_html=False,
                                     config={"displaylogo": False, "responsive": True})
-        title = re.sub(r"<[^>]+>", " ", block.figure.layout.title.text or "Chart").strip()
+        title = " ".join(re.sub(r"<[^>]+>", " ",
+                                block.figure.layout.title.text or "Chart").split())
         numbers_id = _numbers_id(block)
         return (
             f'<figure class="carerlib-chart" aria-label="{html.escape(title, quote=True)}" '

