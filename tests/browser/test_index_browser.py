@@ -12,6 +12,8 @@ from browser_helpers import OVERFLOW_JS, PHONE, SCREENSHOTS, axe_violations, ope
 
 from carerlib.pack.batch import write_index
 
+pytestmark = pytest.mark.browser
+
 PACKS = [  # (code, name, carers, generated): alphabetical and date orders differ on purpose
     ("E00000001", "Alpha", 1200, "05 January 2026 09:00 UTC"),
     ("E00000002", "Beta", None, "20 December 2025 17:30 UTC"),

@@ -20,7 +20,7 @@ from browser_helpers import (
     skipped_levels,
 )
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.browser]
 KINDS = sorted(AREAS)
 #: Internal names a commissioner's page must not show outside the methods section.
 INTERNAL = ("params/", ".yaml", "METHODS.md", "in params", "params file")
@@ -126,3 +126,17 @@ def test_commissioner_pages_name_no_internal_files_and_use_readable_headers(chro
     assert len(text) > 5000
     assert [word for word in INTERNAL if word in text] == []
     assert headers and [h for h in headers if "_" in h] == []
+
+
+def test_cli_pack_pdf_writes_code_pdf_beside_the_html(chromium, packs, tmp_path):
+    """`carerlib pack CODE --pdf` end to end, in its own process (one Playwright per thread)."""
+    import subprocess
+    import sys
+
+    run = subprocess.run(
+        [sys.executable, "-m", "carerlib.cli", "pack", "E06000034", "--out", str(tmp_path),
+         "--pdf"], capture_output=True, text=True, timeout=300)
+    pdf = tmp_path / "E06000034" / "E06000034.pdf"
+    assert run.returncode == 0, run.stderr
+    assert f"wrote {pdf}" in run.stdout
+    assert pdf.read_bytes().startswith(b"%PDF") and pdf_pages(pdf) >= 8
