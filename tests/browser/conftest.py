@@ -7,7 +7,8 @@ import os
 from pathlib import Path
 
 import pytest
-from browser_helpers import chromium_or_skip
+
+from browser.browser_helpers import chromium_or_skip
 
 
 @pytest.fixture(scope="session")

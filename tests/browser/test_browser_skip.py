@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 import pytest
-from browser_helpers import REQUIRE, unavailable
+
+from browser.browser_helpers import REQUIRE, unavailable
 
 
 def test_skips_with_a_clear_line_when_not_required(monkeypatch):

@@ -8,8 +8,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from browser_helpers import OVERFLOW_JS, PHONE, SCREENSHOTS, axe_violations, open_page
 
+from browser.browser_helpers import OVERFLOW_JS, PHONE, SCREENSHOTS, axe_violations, open_page
 from carerlib.pack.batch import write_index
 
 pytestmark = pytest.mark.browser

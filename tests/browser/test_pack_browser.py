@@ -6,7 +6,8 @@ than a 390 px phone except inside a scrolling table box. Screenshots go to outpu
 from __future__ import annotations
 
 import pytest
-from browser_helpers import (
+
+from browser.browser_helpers import (
     A4_TEXT_WIDTH,
     AREAS,
     OVERFLOW_JS,
