@@ -64,7 +64,7 @@ COLUMNS: dict[str, tuple[str, Kind]] = {
     "method": ("Method", "text"),
     "projected": ("Projected carers", "count"),
     "source": ("Source", "text"),
-    "hours_per_week": ("Hours of care a week", "count"),
+    "hours_per_week": ("Total hours of care a week", "count"),
     "cost_per_hour": ("Cost an hour", "money"),
     "value_per_week": ("Value a week", "money"),
     "value_per_year": ("Value a year", "money"),

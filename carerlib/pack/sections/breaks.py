@@ -96,7 +96,7 @@ def commitments(params: BreaksParams) -> Part:
         f"= £{rate.hourly_rate.value * rate.hours_per_break.value:,.0f} a break",
         params.commitments_table().drop(columns=["row_type"]), spec.source,
         {"breaks": "£{:,.0f}", "other": "£{:,.0f}", "total": "£{:,.0f}",
-         "indicative_breaks": "{:,.0f}"}, "commitments")
+         "indicative_breaks": "{:,.0f}"}, "commitments", price_year=str(spec.price_year))
     return part(table, *([Text(spec.note, "note")] if spec.note else []))
 
 
