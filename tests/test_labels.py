@@ -35,6 +35,11 @@ def test_values_formatted_by_kind():
         "Year": "2021", "Mystery": "0.46"}
 
 
+def test_two_columns_with_one_reading_are_both_kept():
+    shown = labels.readable(pd.DataFrame({"band": ["x"], "hours of care": ["y"]}))
+    assert list(shown.columns) == ["Hours of care a week", "Hours of care a week (hours of care)"]
+
+
 def test_blanks_stay_blank_and_text_passes_through():
     frame = pd.DataFrame({"carers": [None, 12.0], "note": ["<b>x</b>", None]})
     shown = labels.readable(frame)

@@ -196,7 +196,10 @@ def readable(data: pd.DataFrame, formats: dict[str, str] | None = None,
     out = pd.DataFrame(index=data.index)
     for column in data.columns:
         spec = formats.get(column) or FORMATS[kind_of(column, data[column])]
-        out[header(column, price_year)] = data[column].map(lambda v, s=spec: format_value(v, s))
+        name = header(column, price_year)
+        if name in out.columns:  # two machine names with one reading: keep both, told apart
+            name = f"{name} ({column})"
+        out[name] = data[column].map(lambda v, s=spec: format_value(v, s))
     return out.reset_index(drop=True)
 
 
