@@ -53,6 +53,10 @@ def _pack(args: argparse.Namespace) -> int:
     result = build_pack(args.area, params_file=args.params, out_root=args.out,
                         self_contained=args.self_contained, notebook=args.notebook)
     print(f"{args.area}: wrote {result.html}")
+    if args.pdf:
+        from carerlib.pack.pdf import print_pdf
+
+        print(f"{args.area}: wrote {print_pdf(result.html)}")
     return 0
 
 
@@ -140,6 +144,8 @@ def parser() -> argparse.ArgumentParser:
                       help="embed plotly.js in the HTML (single-file pack)")
     pack.add_argument("--notebook", type=Path, help="build from this notebook (an analyst's "
                                                     "copy) instead of params pack.notebook")
+    pack.add_argument("--pdf", action="store_true",
+                      help="also print the pack to A4 as CODE.pdf beside the HTML (needs Chromium)")
     pack.set_defaults(func=_pack)
 
     packs = sub.add_parser("packs", help="build packs for many areas, with an index page")

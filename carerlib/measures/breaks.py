@@ -589,7 +589,7 @@ _REFERENCE_RETURNS: tuple[dict[str, Any], ...] = (
         "measure": "modelled return to the commissioner per £1 spent on breaks",
         "period": "not stated",
         "kind": "cashable",
-        "source": "METHODS.md, reference returns (Carers Trust/nef breaks tool)",
+        "source": "Carers Trust with nef, carers' breaks return-on-investment tool",
     },
 )
 

@@ -143,12 +143,14 @@ INDEX_COLUMNS = [
     ("potential_support_ratio_2021", "Support ratio 2021 (15–64 per 65+)", "dec"),
     ("potential_support_ratio_end", "Projected support ratio at horizon", "dec"),
     ("mode", "Built from", "text"), ("notebook", "Notebook", "text"),
-    ("generated", "Generated", "text"),
+    ("generated", "Generated", "date"),
 ]
+_GENERATED = "%d %B %Y %H:%M UTC"  # how packs write their build time
 
 
 def _cell(value, kind: str) -> tuple[str, str]:
-    """(sort key, shown text) for one index cell, both escaped."""
+    """(sort key, shown text) for one index cell, both escaped. Dates sort by their ISO form;
+    a blank has an empty sort key (the page's script sorts blanks last either way)."""
     if value is None or value == "":
         return "", ""
     if kind == "int":
@@ -157,6 +159,12 @@ def _cell(value, kind: str) -> tuple[str, str]:
         return str(value), f"{value:.1%}"
     if kind == "dec":
         return str(value), f"{value:.2f}"
+    if kind == "date":
+        try:
+            iso = datetime.strptime(str(value), _GENERATED).isoformat()
+        except ValueError:
+            iso = ""
+        return iso, html.escape(str(value))
     return html.escape(str(value)), html.escape(str(value))
 
 
@@ -171,15 +179,16 @@ def write_index(root: Path) -> Path:
     rows.sort(key=lambda r: r.get("area_name", ""))
     head = "".join(f'<th scope="col" data-kind="{kind}"><button type="button">'
                    f"{html.escape(label)}</button></th>" for _, label, kind in INDEX_COLUMNS)
+    labels = [html.escape(label, quote=True) for _, label, _ in INDEX_COLUMNS]
     body = []
     for row in rows:
         cells = []
-        for key, _, kind in INDEX_COLUMNS:
+        for (key, _, kind), label in zip(INDEX_COLUMNS, labels, strict=True):
             sort, text = _cell(row.get(key), kind)
             if key == "area_name":
                 href = html.escape(f"./{quote(row['area_code'])}/index.html", quote=True)
                 text = f'<a href="{href}">{text}</a>'
-            cells.append(f'<td data-sort="{sort}">{text}</td>')
+            cells.append(f'<td data-sort="{sort}" data-label="{label}">{text}</td>')
         body.append("<tr>" + "".join(cells) + "</tr>")
     page = INDEX_TEMPLATE.format(
         count=len(rows), generated=datetime.now(UTC).strftime("%d %B %Y %H:%M UTC"),
@@ -191,38 +200,71 @@ def write_index(root: Path) -> Path:
 
 INDEX_TEMPLATE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
-<title>Unpaid carers: evidence packs</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Unpaid carers: evidence packs ({count})</title>
 <style>
 body {{ font-family: Arial, Helvetica, sans-serif; margin: 2em; color: #222; }}
-table {{ border-collapse: collapse; }}
+a {{ color: #005a8c; }}
+table {{ border-collapse: collapse; font-variant-numeric: tabular-nums; }}
+caption {{ text-align: left; font-weight: bold; padding: 0.3em 0; }}
 th, td {{ border: 1px solid #bbb; padding: 4px 8px; text-align: left; }}
 th {{ background: #eef3f8; }}
-th button {{ all: unset; cursor: pointer; font-weight: bold; }}
-th button::after {{ content: " \\2195"; color: #888; }}
+th button {{ font: inherit; font-weight: bold; color: #222; background: none; border: 0;
+  padding: 2px; cursor: pointer; text-align: left; }}
+th button::after {{ content: " \\2195"; color: #555; }}
+th[aria-sort="ascending"] button::after {{ content: " \\2191"; }}
+th[aria-sort="descending"] button::after {{ content: " \\2193"; }}
+th button:focus-visible, a:focus-visible {{ outline: 3px solid #005a8c; outline-offset: 2px; }}
 td[data-sort] {{ white-space: nowrap; }}
+/* A phone: each pack becomes a card of labelled lines; the sort buttons wrap above them. */
+@media (max-width: 700px) {{
+  body {{ margin: 0.8em; }}
+  table, thead, tbody, tr, td {{ display: block; }}
+  thead tr {{ display: flex; flex-wrap: wrap; gap: 4px; }}
+  thead th {{ display: block; border: 1px solid #bbb; }}
+  tbody tr {{ border: 1px solid #bbb; margin: 0.6em 0; padding: 0.3em 0; }}
+  td {{ border: 0; padding: 2px 8px; white-space: normal !important; }}
+  caption {{ display: block; }}
+  td::before {{ content: attr(data-label) ": "; font-weight: bold; }}
+  td[data-sort=""]::after {{ content: "none"; color: #555; }}
+}}
 </style></head><body>
+<main>
 <h1>Unpaid carers: commissioning evidence packs</h1>
-<p>{count} packs. Index generated {generated}. Select a column heading to sort.</p>
-<table id="packs"><thead><tr>{head}</tr></thead><tbody>
+<p>{count} packs. Index generated {generated}. Select a column heading to sort (again to
+reverse); blank cells always sort last.</p>
+<table id="packs"><caption>Evidence packs and their headline figures</caption>
+<thead><tr>{head}</tr></thead><tbody>
 {body}
 </tbody></table>
 <p>Source: Office for National Statistics licensed under the Open Government Licence v3.0.</p>
+</main>
 <script>
-document.querySelectorAll("#packs th button").forEach(function (button, column) {{
-  var ascending = true;
-  button.addEventListener("click", function () {{
-    var kind = button.parentNode.dataset.kind;
-    var body = document.querySelector("#packs tbody");
-    var rows = Array.from(body.rows);
-    rows.sort(function (a, b) {{
-      var x = a.cells[column].dataset.sort, y = b.cells[column].dataset.sort;
-      var cmp = kind === "text" ? x.localeCompare(y) : (parseFloat(x) || 0) - (parseFloat(y) || 0);
-      return ascending ? cmp : -cmp;
+(function () {{
+  var headers = Array.from(document.querySelectorAll("#packs thead th"));
+  function compare(kind, x, y) {{
+    if (kind === "text") {{ return x.localeCompare(y); }}
+    if (kind === "date") {{ return x < y ? -1 : x > y ? 1 : 0; }}
+    return parseFloat(x) - parseFloat(y);
+  }}
+  headers.forEach(function (th, column) {{
+    th.querySelector("button").addEventListener("click", function () {{
+      var ascending = th.getAttribute("aria-sort") !== "ascending";
+      var kind = th.dataset.kind;
+      var body = document.querySelector("#packs tbody");
+      var rows = Array.from(body.rows);
+      rows.sort(function (a, b) {{
+        var x = a.cells[column].dataset.sort, y = b.cells[column].dataset.sort;
+        if (x === "" || y === "") {{ return (x === "") - (y === ""); }}  // blanks last
+        var cmp = compare(kind, x, y);
+        return ascending ? cmp : -cmp;
+      }});
+      headers.forEach(function (other) {{ other.removeAttribute("aria-sort"); }});
+      th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+      rows.forEach(function (row) {{ body.appendChild(row); }});
     }});
-    ascending = !ascending;
-    rows.forEach(function (row) {{ body.appendChild(row); }});
   }});
-}});
+}})();
 </script>
 </body></html>
 """

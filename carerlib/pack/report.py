@@ -6,13 +6,17 @@ calls `show(section)`. Tables are escaped HTML; charts carry their numbers as a 
 
 from __future__ import annotations
 
+import hashlib
 import html
 import math
 import numbers
+import re
 from dataclasses import dataclass, field
 
 import pandas as pd
 import plotly.graph_objects as go
+
+from carerlib.pack import labels
 
 
 @dataclass
@@ -37,6 +41,7 @@ class Table:
     source: str
     formats: dict[str, str] = field(default_factory=dict)  # column -> format spec, e.g. "{:.1%}"
     name: str = ""  # file stem when tables are exported
+    price_year: str = ""  # shown with £ in money column headers (HTML only)
 
 
 @dataclass
@@ -46,6 +51,7 @@ class Chart:
     source: str
     formats: dict[str, str] = field(default_factory=dict)
     name: str = ""
+    price_year: str = ""  # shown with £ in money column headers (HTML only)
 
 
 @dataclass
@@ -84,13 +90,15 @@ def format_frame(data: pd.DataFrame, formats: dict[str, str]) -> pd.DataFrame:
 
 
 def table_html(data: pd.DataFrame, formats: dict[str, str] | None = None,
-               caption: str = "") -> str:
-    """An accessible HTML table; every cell and header is HTML-escaped."""
-    shown = format_frame(data, formats or {})
-    body = shown.to_html(index=False, escape=True, border=0, classes="carerlib-table")
-    if caption:
-        body = body.replace(">", f"><caption>{html.escape(caption)}</caption>", 1)
-    return body
+               caption: str = "", price_year: str | None = None, table_id: str = "") -> str:
+    """An accessible, readable HTML table (see carerlib.pack.labels); every cell is escaped."""
+    return labels.table_html(data, formats, caption, price_year, table_id)
+
+
+def _numbers_id(block) -> str:
+    """A stable id for a chart's numbers table (its aria-describedby target)."""
+    key = f"{block.name}|{block.figure.layout.title.text or ''}"
+    return "carerlib-numbers-" + hashlib.sha1(key.encode()).hexdigest()[:10]
 
 
 def block_html(block) -> str:
@@ -100,21 +108,29 @@ def block_html(block) -> str:
         return f'<p class="{css}">{html.escape(block.text)}</p>'
     if isinstance(block, Statement):
         return (
-            '<table class="carerlib-statement"><tr><th scope="col">What the figures say</th>'
+            '<table class="carerlib-statement"><caption class="carerlib-visually-hidden">'
+            "A figure and what it means for commissioning</caption>"
+            '<tr><th scope="col">What the figures say</th>'
             '<th scope="col">What this means for commissioning</th></tr>'
             f"<tr><td>{html.escape(block.figure)}</td><td>{html.escape(block.meaning)}</td></tr>"
             f'</table><p class="carerlib-source">Source: {html.escape(block.source)}</p>'
         )
     if isinstance(block, Table):
-        return (f"<h4>{html.escape(block.title)}</h4>" + table_html(block.data, block.formats)
+        return (table_html(block.data, block.formats, block.title, block.price_year or None)
                 + f'<p class="carerlib-source">Source: {html.escape(block.source)}</p>')
     if isinstance(block, Chart):
         plot = block.figure.to_html(include_plotlyjs=False, full_html=False,
                                     config={"displaylogo": False, "responsive": True})
+        title = " ".join(re.sub(r"<[^>]+>", " ",
+                                block.figure.layout.title.text or "Chart").split())
+        numbers_id = _numbers_id(block)
         return (
-            f'<div class="carerlib-chart">{plot}</div>'
+            f'<figure class="carerlib-chart" aria-label="{html.escape(title, quote=True)}" '
+            f'aria-describedby="{numbers_id}">{plot}'
             "<details><summary>Show the numbers behind this chart</summary>"
-            + table_html(block.data, block.formats) + "</details>"
+            + table_html(block.data, block.formats, f"The numbers behind the chart: {title}",
+                         block.price_year or None, numbers_id)
+            + "</details></figure>"
         )
     raise TypeError(f"cannot show {type(block).__name__}")
 
@@ -147,9 +163,19 @@ def show(section: Section, level: int = 2) -> None:
 NOTEBOOK_MARKER = "<!-- carerlib:notebook -->"
 
 
+def _title_line(line: str) -> str:
+    """One title line; "Data vintages: a; b" becomes a list labelled by its heading."""
+    label, _, rest = line.partition(": ")
+    if label != "Data vintages" or not rest:
+        return f"<p>{html.escape(line)}</p>"
+    items = "".join(f"<li>{html.escape(v)}</li>" for v in rest.split("; "))
+    return (f'<p id="carerlib-vintages">Data vintages:</p>'
+            f'<ul aria-labelledby="carerlib-vintages">{items}</ul>')
+
+
 def title_html(title: str, area_name: str, area_code: str, lines: list[str]) -> str:
     """The pack's title block (area, vintages, date) followed by the contents-list marker."""
-    items = "".join(f"<p>{html.escape(line)}</p>" for line in lines)
+    items = "".join(_title_line(line) for line in lines)
     return (f'<div class="carerlib-title"><h1>{html.escape(title)}: {html.escape(area_name)}'
             f"</h1><p><strong>Area code:</strong> {html.escape(area_code)}</p>{items}"
             f"{NOTEBOOK_MARKER}</div><!-- carerlib:toc -->")

@@ -132,9 +132,18 @@ def add_table_of_contents(body: str) -> str:
     if not entries:
         return body
     items = "".join(f'<li><a href="#{anchor}">{text}</a></li>' for anchor, text in entries)
-    toc = f'<nav class="carerlib-toc" aria-label="Contents"><h3>Contents</h3><ol>{items}</ol></nav>'
+    toc = ('<nav class="carerlib-toc" aria-labelledby="carerlib-contents">'
+           f'<h2 id="carerlib-contents">Contents</h2><ol>{items}</ol></nav>')
     marker = "<!-- carerlib:toc -->"
     return body.replace(marker, toc, 1) if marker in body else body
+
+
+def _area_name(staging: Path) -> str | None:
+    """The area's name from the headlines the notebook wrote (for the page <title>)."""
+    try:
+        return json.loads((staging / "headlines.json").read_text()).get("area_name")
+    except (OSError, ValueError):
+        return None
 
 
 def export_html(notebook: nbformat.NotebookNode, title: str, self_contained: bool,
@@ -239,7 +248,7 @@ def build_pack(
                 f"{exc.evalue}"
             ) from None
         nb = nbformat.read(executed, as_version=4)
-        title = f"{params.pack.title}: {area_code}"
+        title = f"{params.pack.title}: {_area_name(staging) or area_code}"
         page = export_html(nb, title, self_contained)
         if is_custom_notebook(source):  # the pack and its index say so
             page = note_custom_notebook(page, source)

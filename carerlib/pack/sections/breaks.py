@@ -32,7 +32,7 @@ CAVEATS = (
     "savings was not possible. These figures combine published unit costs with assumptions "
     "about who is at risk and how often a break prevents a breakdown; social value is not "
     "cash a commissioner can release. Treat each figure as a scenario to test locally.")
-SENSITIVITY_SOURCE = "carerlib one-way sensitivity; ranges in params"
+SENSITIVITY_SOURCE = "carerlib one-way sensitivity analysis of the modelled inputs"
 
 
 def breaks(ctx: PackContext) -> SectionResult:
@@ -96,7 +96,7 @@ def commitments(params: BreaksParams) -> Part:
         f"= £{rate.hourly_rate.value * rate.hours_per_break.value:,.0f} a break",
         params.commitments_table().drop(columns=["row_type"]), spec.source,
         {"breaks": "£{:,.0f}", "other": "£{:,.0f}", "total": "£{:,.0f}",
-         "indicative_breaks": "{:,.0f}"}, "commitments")
+         "indicative_breaks": "{:,.0f}"}, "commitments", price_year=str(spec.price_year))
     return part(table, *([Text(spec.note, "note")] if spec.note else []))
 
 
@@ -138,8 +138,8 @@ def unit_costs(params: BreaksParams) -> Part:
                            "price_year": c.price_year, "source": c.source}
                           for k, c in costs.items()])
     return part(Table(
-        "Unit costs as published, each in its own price year (set breaks.price_year in "
-        "params to restate them in one year)", table, "params/defaults.yaml",
+        "Unit costs as published, each in its own price year", table,
+        "the published source of each cost (source column)",
         {"value": "£{:,.0f}"}, "unit_costs"))
 
 
@@ -207,7 +207,7 @@ def monte_carlo(params: BreaksParams, inputs: HealthBreakdownInputs) -> Part:
     row = mc.summary.set_index("measure").loc["net_saving"]
     return part(Chart(
         charts.histogram(
-            mc.draws["net_saving"], source="carerlib Monte Carlo; ranges in params",
+            mc.draws["net_saving"], source="carerlib Monte Carlo simulation",
             title=(f"In {mc.probability_net_saving_positive:.1%} of "
                    f"{len(mc.draws):,} simulations breaks save more than they cost"),
             x_title="Net saving (£ a year)",
@@ -225,7 +225,7 @@ def sroi_summary(params: BreaksParams) -> Part:
         summary["value"], summary["measure"], strict=True)]
     table = Table(
         f"Social return on investment (modelled; {params.sroi.price_year or 'published'} prices)",
-        summary, "Cabinet Office SROI guide (2012) method; outcomes in params",
+        summary, "Cabinet Office SROI guide (2012) method; modelled outcomes",
         name="sroi_summary")
     return part(table, *([Text(params.sroi.note, "note")] if params.sroi.note else []))
 

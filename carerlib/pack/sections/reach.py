@@ -33,8 +33,8 @@ def known_carers(ctx: PackContext) -> Part:
     known = ctx.params.area.known_carers if ctx.params.area else []
     if not known:
         return missing(
-            f"No figures for carers known to services in {ctx.name} are in its params file "
-            "(params/areas/CODE.yaml, area.known_carers), so reach cannot be shown.")
+            f"No count of carers known to services in {ctx.name} has been supplied, so reach "
+            "cannot be shown.")
     census_carers, label = census_count(ctx)
     if census_carers is None:
         return missing("Reach needs the census count of carers, which is missing.")
@@ -50,5 +50,6 @@ def known_carers(ctx: PackContext) -> Part:
         best["share of census carers"], ctx.params.statements.reach,
         f"{best['source']}; {label}")
     table = Table(f"Carers known to services against the {label} count ({census_carers:,})",
-                  rows, f"area params; {label}", {"share of census carers": "{:.1%}"}, "reach")
+                  rows, f"local service counts (source column); {label}",
+                  {"share of census carers": "{:.1%}"}, "reach")
     return part(statement, table, headline=(statement,))

@@ -65,4 +65,5 @@ def value_table(ctx: PackContext, values: pd.DataFrame) -> Table:
         f"{hours['20_to_49']:g}, 50+ h: {hours['50_plus']:g}) × £{voc.cost_per_hour.value:g} "
         f"an hour ({voc.cost_per_hour.price_year} prices)",
         {"year": "{}", "hours_per_week": "{:,.0f}", "cost_per_hour": "£{:,.2f}",
-         "value_per_week": "£{:,.0f}", "value_per_year": "£{:,.0f}"}, "economic_value")
+         "value_per_week": "£{:,.0f}", "value_per_year": "£{:,.0f}"}, "economic_value",
+        price_year=str(voc.cost_per_hour.price_year))

@@ -1,0 +1,236 @@
+"""Words and number formats for tables a commissioner reads.
+
+The pack's tables keep machine-friendly column names (`carers_2011`, `prevalence_change_pp`) so
+that the CSV and XLSX exports stay easy to reuse; the HTML shows them through this vocabulary:
+headers in words, values formatted by their kind (counts with thousands separators, percentages
+with %, money with £ and its price year, ratios to 2 decimal places) and hours-of-care bands in
+their natural order.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import numbers
+import re
+from typing import Literal
+
+import pandas as pd
+
+from carerlib.data import bands
+
+Kind = Literal["count", "percent", "money", "ratio", "score", "year", "text"]
+
+#: Readable header and kind for the machine column names used in carerlib's tables.
+COLUMNS: dict[str, tuple[str, Kind]] = {
+    "area_name": ("Area", "text"),
+    "area_code": ("Area code", "text"),
+    "band": ("Hours of care a week", "text"),
+    "band_label": ("Hours of care a week", "text"),
+    "hours of care": ("Hours of care a week", "text"),
+    "carers": ("Carers", "count"),
+    "carers_2011": ("Carers in 2011", "count"),
+    "carers_2021": ("Carers in 2021", "count"),
+    "change": ("Change in carers", "count"),
+    "percent_change": ("Change in carers (%)", "text"),
+    "population": ("Residents", "count"),
+    "share_of_carers": ("Share of carers", "percent"),
+    "prevalence": ("Share of residents caring", "percent"),
+    "prevalence_lower": ("Interval: lower", "percent"),
+    "prevalence_upper": ("Interval: upper", "percent"),
+    "prevalence_2011": ("Share caring in 2011", "percent"),
+    "prevalence_2021": ("Share caring in 2021", "percent"),
+    "prevalence_change_pp": ("Change in share caring (percentage points)", "ratio"),
+    "share of census carers": ("Share of census carers", "percent"),
+    "known carers": ("Carers known to services", "count"),
+    "rate": ("Rate", "percent"),
+    "expected_poor_health": ("Expected in poor health", "count"),
+    "financial_year": ("Survey year", "text"),
+    "ascof": ("ASCOF measure", "text"),
+    "label": ("Measure", "text"),
+    "value": ("Value", "ratio"),
+    "england_median": ("England median", "ratio"),
+    "region": ("Region", "text"),
+    "region_median": ("Region median", "ratio"),
+    "rank": ("Rank", "count"),
+    "n_ranked": ("Councils ranked", "count"),
+    "n_peers": ("Areas compared", "count"),
+    "year": ("Year", "year"),
+    "from": ("From", "year"),
+    "to": ("To", "year"),
+    "vintage": ("Projection", "text"),
+    "group": ("Age group", "text"),
+    "ages": ("Ages", "text"),
+    "method": ("Method", "text"),
+    "projected": ("Projected carers", "count"),
+    "source": ("Source", "text"),
+    "hours_per_week": ("Total hours of care a week", "count"),
+    "cost_per_hour": ("Cost an hour", "money"),
+    "value_per_week": ("Value a week", "money"),
+    "value_per_year": ("Value a year", "money"),
+    "measure": ("Measure", "text"),
+    "deterministic": ("Central estimate", "ratio"),
+    "mean": ("Mean", "ratio"),
+    "median": ("Median", "ratio"),
+    "low": ("Low", "ratio"),
+    "high": ("High", "ratio"),
+    "input": ("Input", "text"),
+    "output_at_low": ("Net saving with the input low", "money"),
+    "output_at_high": ("Net saving with the input high", "money"),
+    "swing": ("Swing", "money"),
+    "base_value": ("Assumed value", "ratio"),
+    "break_even_value": ("Break-even value", "ratio"),
+    "saving_when": ("Saving when the input is", "text"),
+    "plausible": ("Plausible?", "text"),
+    "share_at_risk": ("Share at risk", "percent"),
+    "net_saving": ("Net saving", "money"),
+    "scenario": ("Scenario", "text"),
+    "organisation": ("Organisation", "text"),
+    "cluster": ("Cluster", "text"),
+    "breaks": ("Breaks", "money"),
+    "other": ("Other support", "money"),
+    "total": ("Total", "money"),
+    "indicative_breaks": ("Indicative number of breaks", "count"),
+    "service": ("Service", "text"),
+    "families": ("Families", "count"),
+    "alternative_cost_per_family": ("Alternative cost a family", "money"),
+    "respite_cost_per_family": ("Respite cost a family", "money"),
+    "avoided_per_family": ("Avoided a family", "money"),
+    "cost_avoided": ("Cost avoided", "money"),
+    "scheme": ("Scheme", "text"),
+    "provider": ("Provider", "text"),
+    "investment": ("Investment", "money"),
+    "ratio": ("Return per £1", "ratio"),
+    "period": ("Period", "text"),
+    "kind": ("Kind of return", "text"),
+    "item": ("Item", "text"),
+    "price_year": ("Price year", "text"),
+    "value_uplifted": ("Restated value", "money"),
+    "factor": ("Uplift factor", "ratio"),
+    "index_from": ("Index in its year", "ratio"),
+    "index_to": ("Index in the reporting year", "ratio"),
+    "step": ("Step", "text"),
+    "formula": ("Formula", "text"),
+    "intention": ("Commissioning intention", "text"),
+    "weighted_score": ("Weighted score", "ratio"),
+    "dataset": ("Dataset", "text"),
+    "file": ("File", "text"),
+    "sha256": ("SHA-256", "text"),
+    "assumption": ("Assumption", "text"),
+    "census": ("Census", "year"),
+    "note": ("Note", "text"),
+    "share": ("Share", "percent"),
+    "reduction": ("Reduction", "percent"),
+}
+
+#: How each kind of value is shown when the table gives no format of its own.
+FORMATS: dict[Kind, str] = {
+    "count": "{:,.0f}", "percent": "{:.1%}", "money": "£{:,.0f}", "ratio": "{:,.2f}",
+    "score": "{:.1f}", "year": "{}", "text": "{}",
+}
+
+
+def header(column: str, price_year: str | None = None) -> str:
+    """The column's header in words; money columns say £ and, when known, the price year."""
+    column = str(column)
+    label, kind = COLUMNS.get(column, (None, "text"))
+    if label is None:
+        label = column.replace("_", " ").strip()
+        label = label[:1].upper() + label[1:]
+    if kind == "money":
+        label += f" (£, {price_year} prices)" if price_year else " (£)"
+    return label
+
+
+def kind_of(column: str, values: pd.Series) -> Kind:
+    """A column's kind: from the vocabulary, else from its values (whole numbers are counts)."""
+    if str(column) in COLUMNS:
+        return COLUMNS[str(column)][1]
+    if pd.api.types.is_integer_dtype(values):
+        return "count"
+    if pd.api.types.is_float_dtype(values):
+        finite = values.dropna()
+        whole = not finite.empty and bool((finite == finite.round()).all())
+        return "count" if whole and finite.abs().max() >= 100 else "ratio"
+    return "text"
+
+
+def format_value(value, spec: str) -> str:
+    """`value` formatted with `spec`; blanks stay blank and text passes through unchanged."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, numbers.Number) and not isinstance(value, bool):
+        return spec.format(value)
+    return str(value)
+
+
+def _band_rank(label) -> tuple[int, int] | None:
+    """Sort key of an hours-of-care band label (fewest hours first), None if not a band."""
+    for band in bands.BROAD + bands.FINE:
+        if label == band.label:
+            return band.min_hours, band.max_hours or 10_000
+    return None
+
+
+def in_band_order(data: pd.DataFrame) -> pd.DataFrame:
+    """Rows with hours-of-care bands in their natural order (fewest hours first) within each
+    group of the columns to their left; other rows (totals) keep their place after them."""
+    band_column = next((c for c in data.columns if data[c].map(_band_rank).notna().any()), None)
+    if band_column is None:
+        return data
+    left = list(data.columns[:list(data.columns).index(band_column)])
+    ranks = data[band_column].map(lambda v: _band_rank(v) or (10_001, 0))
+    group = (data[left].astype(str).agg("|".join, axis=1) if left
+             else pd.Series("", index=data.index))
+    first_seen = {g: i for i, g in reversed(list(enumerate(group)))}
+    order = sorted(range(len(data)), key=lambda i: (first_seen[group.iloc[i]], ranks.iloc[i], i))
+    return data.iloc[order]
+
+
+def readable(data: pd.DataFrame, formats: dict[str, str] | None = None,
+             price_year: str | None = None) -> pd.DataFrame:
+    """The table as a commissioner reads it: bands in order, values formatted by kind (a
+    table's own format for a column wins) and headers in words. Every cell becomes text."""
+    formats = formats or {}
+    data = in_band_order(data)
+    out = pd.DataFrame(index=data.index)
+    for column in data.columns:
+        spec = formats.get(column) or FORMATS[kind_of(column, data[column])]
+        name = header(column, price_year)
+        if name in out.columns:  # two machine names with one reading: keep both, told apart
+            name = f"{name} ({column})"
+        out[name] = data[column].map(lambda v, s=spec: format_value(v, s))
+    return out.reset_index(drop=True)
+
+
+def numeric_columns(shown: pd.DataFrame) -> list[str]:
+    """Columns of a readable table whose every non-blank cell is a number (right-aligned)."""
+    number = re.compile(r"^[+\-−]?£?[\d,]*\.?\d+(%| pp)?$")
+    return [c for c in shown.columns
+            if (cells := shown[c][shown[c] != ""]).size
+            and cells.map(lambda v: bool(number.match(v))).all()]
+
+
+def table_html(data: pd.DataFrame, formats: dict[str, str] | None = None, caption: str = "",
+               price_year: str | None = None, table_id: str = "") -> str:
+    """A readable, accessible HTML table (caption, column headers with scope, numbers
+    right-aligned) in a focusable box that scrolls sideways when the table is wider than the
+    page, with a line saying so. Every header and cell is HTML-escaped."""
+    shown = readable(data, formats, price_year)
+    numeric = set(numeric_columns(shown))
+
+    def cls(column: str) -> str:
+        return ' class="carerlib-num"' if column in numeric else ""
+
+    head = "".join(f'<th scope="col"{cls(c)}>{html.escape(c)}</th>' for c in shown.columns)
+    rows = "".join(
+        "<tr>" + "".join(f"<td{cls(c)}>{html.escape(v)}</td>" for c, v in row.items()) + "</tr>"
+        for _, row in shown.iterrows())
+    ident = f' id="{html.escape(table_id, quote=True)}"' if table_id else ""
+    name = html.escape(caption or "Table", quote=True)
+    caption_html = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    return (f'<div class="carerlib-scroll-outer"><p class="carerlib-scroll-cue" aria-hidden="true">'
+            "Scroll sideways to see every column.</p>"
+            f'<div class="carerlib-scroll" role="region" tabindex="0" aria-label="{name}">'
+            f'<table class="carerlib-table"{ident}>{caption_html}<thead><tr>{head}</tr></thead>'
+            f"<tbody>{rows}</tbody></table></div></div>")
