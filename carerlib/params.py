@@ -25,7 +25,7 @@ class Strict(BaseModel):
 class PackSettings(Strict):
     title: str
     notebook: str = "evidence_pack.ipynb"
-    kernel: str = "python3"
+    kernel: str = "carerlib"
     cell_timeout_seconds: int = Field(600, gt=0)
     default_areas: list[str] = Field(default_factory=list)
 
