@@ -111,8 +111,7 @@ def find_area(text: str, options: Mapping[str, str]) -> AreaMatch:
     if len(partial) == 1:
         return AreaMatch(options[partial[0]])
     if not partial:
-        return AreaMatch(None, f"No area called '{typed}': type part of a name or a code, "
-                               "such as Southend-on-Sea or E06000033.")
+        return AreaMatch(None, f"No area called '{typed}'.")
     listed = "; ".join(partial[:_LISTED])
     more = f" and {len(partial) - _LISTED} more" if len(partial) > _LISTED else ""
     return AreaMatch(None, f"'{typed}' matches {len(partial)} areas ({listed}{more}): "

@@ -156,6 +156,7 @@ class Explorer:
         self.errors: list[str] = []
         self._notes: dict[str, str] = {}
         self._hold = False
+        self._deferred = False
         self._build_controls()
         self.widget = self._layout()
         self._wire()
@@ -308,8 +309,9 @@ class Explorer:
         if match.code is None:
             shown = self.headlines.get("area_name", self.area_code)
             self.area_message.value = (
-                '<p class="carerlib-missing" role="status" style="margin:2px 0;color:#a40000">'
-                f"{html.escape(match.message)} Still showing {html.escape(str(shown))}.</p>")
+                '<p class="carerlib-missing" role="status" style="margin:2px 0;color:#a40000;'
+                f'font-size:13px;line-height:1.3">{html.escape(match.message)} Still showing '
+                f"{html.escape(str(shown))}.</p>")
             return
         self.area_message.value = ""
         if match.code != self.area_code:
@@ -387,10 +389,21 @@ class Explorer:
         self.errors.clear()
         self._notes.clear()
         self.headlines = {"area_code": self.area_code, "mode": self.mode, "notes": []}
-        self.update_area()
-        self.update_projections()
-        self.update_breaks()
-        self.update_sroi()
+        with self._one_render():  # never show a half-updated table ("not available")
+            self.update_area()
+            self.update_projections()
+            self.update_breaks()
+            self.update_sroi()
+
+    @contextmanager
+    def _one_render(self) -> Iterator[None]:
+        """Recompute several parts and show the headline figures once, at the end."""
+        self._deferred = True
+        try:
+            yield
+        finally:
+            self._deferred = False
+            self._render()
 
     def _note(self, key: str, text: str | None) -> None:
         """Keep one note per topic (replaced when that topic is recomputed)."""
@@ -401,7 +414,8 @@ class Explorer:
         self.headlines["notes"] = list(self._notes.values())
 
     def _render(self) -> None:
-        self.summary.value = panels.headlines_html(self.headlines)
+        if not self._deferred:
+            self.summary.value = panels.headlines_html(self.headlines)
 
     def _focus(self, name: str) -> None:
         """Bring the chart of the control just moved under the figures."""
