@@ -19,9 +19,9 @@ from carerlib.explorer.scenarios import (
     find_area,
     resolve_area,
     sroi_scenario,
-    start_and_horizon,
 )
 from carerlib.explorer.widgets import CHARTS, NEEDS_OFFICIAL, Explorer
+from carerlib.measures.outlook import start_and_horizon
 from carerlib.params import load_params
 
 SOUTHEND, THURROCK = "E06000033", "E06000034"
@@ -329,3 +329,27 @@ def test_slider_values_sit_on_their_grid_and_echoes_are_ignored(explorer):
     explorer.deadweight.value = explorer.deadweight.value + 1e-12  # a browser echo
     assert explorer.one_deadweight.value is False
     assert explorer.headlines["sroi_ratio"] == ratio
+
+
+# ---------------------------------------------------------------- the explorer agrees with the pack
+
+def test_explorer_headlines_equal_the_built_packs(golden_packs, explorer):
+    """One implementation for both (issue 10): the explorer's headline figures for Southend are
+    the figures its evidence pack prints (headlines.json and the tables behind the charts)."""
+    import pandas as pd
+
+    folder = golden_packs / SOUTHEND
+    pack = json.loads((folder / "headlines.json").read_text(encoding="utf-8"))["figures"]
+    h = explorer.headlines
+    assert h["carers_2021"] == pack["carers_2021"] == 15_019
+    assert h["prevalence_2021"] == pytest.approx(pack["prevalence_2021"], rel=1e-12)
+    value = pd.read_csv(folder / "tables" / "economic_value.csv").set_index("year")
+    assert h["value_of_care_per_year"] == pytest.approx(value.loc[2021, "value_per_year"])
+    assert (h["support_ratio_start"], h["support_ratio_end"]) == pytest.approx(
+        (pack["potential_support_ratio_start"], pack["potential_support_ratio_end"]), rel=1e-12)
+    years = f"{h['support_ratio_start_year']}–{h['support_ratio_end_year']}"
+    assert years == pack["potential_support_ratio_years"] == "2022–2041"
+    older = pd.read_csv(folder / "tables" / "older_population.csv")
+    at_horizon = older[(older["vintage"] == h["vintage"]) & (older["group"] == "65+")
+                       & (older["year"] == h["older_end_year"])]["population"]
+    assert h["older_people_end"] == pytest.approx(float(at_horizon.iloc[0]), rel=1e-12)
