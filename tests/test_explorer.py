@@ -353,3 +353,48 @@ def test_explorer_headlines_equal_the_built_packs(golden_packs, explorer):
     at_horizon = older[(older["vintage"] == h["vintage"]) & (older["group"] == "65+")
                        & (older["year"] == h["older_end_year"])]["population"]
     assert h["older_people_end"] == pytest.approx(float(at_horizon.iloc[0]), rel=1e-12)
+
+
+# ---------------------------------------------------------------- layout (issue 13 item 7)
+
+def _all_widgets(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _all_widgets(child)
+
+
+def test_figures_and_chart_sit_in_a_column_beside_the_controls(explorer):
+    row = explorer.widget
+    assert row.layout.flex_flow == "row wrap"  # side by side; wraps under only when narrow
+    controls, figures = row.children
+    inside = set(map(id, _all_widgets(controls)))
+    assert id(explorer.area) in inside and id(explorer.deadweight) in inside
+    assert figures.children == (explorer.summary, explorer.chart_choice, explorer.chart_view)
+
+
+def test_no_widget_leaves_its_tooltip_unset(explorer):
+    """JupyterLab writes an unset tooltip as title="null" on the widget's label."""
+    described = [w for w in _all_widgets(explorer.widget) if hasattr(w, "description")]
+    assert len(described) > 20  # every control, heading and figures table
+    assert [w for w in described if w.tooltip is None] == []
+
+
+def test_moving_a_control_brings_its_chart_under_the_figures(explorer):
+    assert explorer.chart_choice.value == "care_gap"
+    explorer.share_at_risk.value = 0.5
+    assert explorer.chart_choice.value == "breaks"
+    explorer.deadweight.value = 0.4
+    assert explorer.chart_choice.value == "sroi"
+    explorer.oldest_from.value = 90
+    assert explorer.chart_choice.value == "care_gap"
+    explorer.share_at_risk.value = 0.5 + 1e-12  # a browser echo switches nothing
+    assert explorer.chart_choice.value == "care_gap"
+
+
+def test_chart_titles_wrap_to_the_figures_column(explorer):
+    for name, figure in explorer.figures.items():
+        lines = figure.layout.title.text.split("<br>")
+        assert all(len(line) <= 48 for line in lines), name
+    title = explorer.figures["care_gap"].layout.title.text.replace("<br>", " ")
+    assert title == ("10.5 people aged 50–74 for every person aged 85+ in Southend-on-Sea in "
+                     "2022; 7.2 by 2041")

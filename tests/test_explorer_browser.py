@@ -150,5 +150,5 @@ def test_moving_a_slider_changes_the_figures_and_the_chart(page):
     title.wait_for(timeout=UPDATE_TIMEOUT_MS)
     page.wait_for_function(
         "() => Array.from(document.querySelectorAll('.js-plotly-plot .gtitle'))"
-        ".some(t => t.textContent.includes('50% of carers at risk'))", timeout=UPDATE_TIMEOUT_MS)
+        ".some(t => t.textContent.includes('£194,400'))", timeout=UPDATE_TIMEOUT_MS)
     page.screenshot(path=str(SCREENSHOTS / "explorer-slider-moved.png"))

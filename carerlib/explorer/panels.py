@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import json
 import math
+import textwrap
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -42,6 +43,8 @@ CHART_TITLES = {"care_gap": "Care gap", "older_population": "Older people",
                 "breaks": "Breaks", "sroi": "SROI"}
 #: Height of an explorer chart (px): shorter than a pack's so it fits beside the controls.
 CHART_HEIGHT = 380
+#: Characters in a line of a chart title: fits the figures column (≥380 px) at 16 px.
+TITLE_CHARACTERS = 48
 
 #: A chart and the table of numbers behind it.
 Drawn = tuple[go.Figure, pd.DataFrame]
@@ -163,8 +166,13 @@ def headlines_html(h: Mapping[str, Any]) -> str:
 
 
 def _fit(fig: go.Figure) -> go.Figure:
-    """The explorer's chart size: shorter than the pack's, the mode bar out of the titles' way."""
-    return fig.update_layout(height=CHART_HEIGHT, margin={"t": 100, "b": 90})
+    """The explorer's chart size: shorter than the pack's, with its title wrapped to the narrow
+    column beside the controls (plotly never wraps a title; a long one was cut at the edge)."""
+    lines = textwrap.wrap(fig.layout.title.text or "", TITLE_CHARACTERS) or [""]
+    legend = 30 if fig.layout.showlegend else 0
+    return fig.update_layout(height=CHART_HEIGHT + 22 * (len(lines) - 1),
+                             title_text="<br>".join(lines),
+                             margin={"t": 60 + 22 * len(lines) + legend, "b": 90})
 
 
 def message_figure(title: str, source: str) -> go.Figure:
