@@ -47,7 +47,7 @@ def check_area_code(code: object, where: str = "area code") -> str:
 class PackSettings(Strict):
     title: str
     notebook: str = Field("evidence_pack.ipynb", pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]*\.ipynb$")
-    kernel: str = "python3"
+    kernel: str = "carerlib"
     cell_timeout_seconds: int = Field(600, gt=0, le=MAX_CELL_TIMEOUT)
     default_areas: list[str] = Field(default_factory=list)
 

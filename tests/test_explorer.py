@@ -1,4 +1,4 @@
-"""Tests for carerlib.explorer.widgets: drive the widgets as an analyst would and check the figures.
+"""Tests for carerlib.explorer (scenarios, panels, widgets), driven as an analyst would.
 
 Expected values are worked by hand from the published figures (Census 2021 TS039, ONS
 projections, the Southend strategy's breaks sums), not recomputed with the code under test.
@@ -13,17 +13,15 @@ import pytest
 from pydantic import ValidationError
 
 from carerlib.errors import CarerlibError
-from carerlib.explorer.widgets import (
-    CHARTS,
-    NEEDS_OFFICIAL,
-    Explorer,
-    _plotly_bundle,
+from carerlib.explorer.panels import headlines_html, plotly_bundle
+from carerlib.explorer.scenarios import (
     breaks_scenario,
-    headlines_html,
+    find_area,
     resolve_area,
     sroi_scenario,
-    start_and_horizon,
 )
+from carerlib.explorer.widgets import CHARTS, NEEDS_OFFICIAL, Explorer
+from carerlib.measures.outlook import start_and_horizon
 from carerlib.params import load_params
 
 SOUTHEND, THURROCK = "E06000033", "E06000034"
@@ -88,11 +86,41 @@ def test_typing_a_code_or_a_name_finds_the_area(explorer):
     assert explorer.area.value == f"Southend-on-Sea ({SOUTHEND})"
 
 
-def test_text_that_is_no_area_keeps_the_current_area(explorer):
-    explorer.area.value = "Southend-on-Se"
+def test_text_that_is_no_area_keeps_the_current_area_and_says_so(explorer):
+    explorer.area.value = "Narnia"
     assert explorer.area_code == SOUTHEND
     assert explorer.headlines["carers_2021"] == 15_019
-    assert "Choose an area" in explorer.status.value
+    message = explorer.area_message.value
+    assert "No area called &#x27;Narnia&#x27;" in message
+    assert "Still showing Southend-on-Sea" in message
+    explorer.area.value = "Lambeth"  # a good name clears the message
+    assert explorer.area_message.value == ""
+
+
+def test_typing_lambeth_by_name_or_code_selects_it(explorer):
+    """Issue 13 item 6: typed names and codes work (the box no longer insists on a label)."""
+    assert not explorer.area.ensure_option and not explorer.area.continuous_update
+    explorer.area.value = "Lambeth"
+    assert explorer.area_code == "E09000022"
+    assert explorer.area.value == "Lambeth (E09000022)"
+    assert explorer.headlines["area_name"] == "Lambeth"
+    assert explorer.headlines["carers_2021"] == 18_839  # 9,947 + 4,424 + 4,468 (TS039 broad bands)
+    explorer.area.value = SOUTHEND
+    explorer.area.value = "E09000022"
+    assert explorer.area_code == "E09000022"
+
+
+def test_find_area_takes_part_of_one_name_and_lists_several():
+    options = {"Essex (E10000012)": "E10000012", "Basildon (E07000066)": "E07000066",
+               "North Essex (X9)": "X9", "Lambeth (E09000022)": "E09000022"}
+    assert find_area("lambe", options).code == "E09000022"  # part of exactly one label
+    assert find_area("Essex", options).code == "E10000012"  # a whole name wins over parts
+    several = find_area("ss", options)
+    assert several.code is None
+    assert several.message.startswith("'ss' matches 2 areas (Essex (E10000012); North Essex (X9))")
+    unknown = find_area("Narnia", options)
+    assert unknown.code is None and unknown.message.startswith("No area called 'Narnia'")
+    assert find_area("  ", options).message.startswith("Type an area name or code")
 
 
 def test_resolve_area_accepts_labels_codes_and_unique_names_only():
@@ -111,7 +139,6 @@ def test_areas_listed_as_name_and_code_for_every_level(explorer):
     assert "Essex (E10000012)" in labels  # a county
     assert "East of England (E12000006)" in labels  # a region
     assert "England and Wales (K04000001)" in labels
-    assert explorer.area.ensure_option
 
 
 def test_unknown_area_code_is_refused(official):
@@ -276,9 +303,9 @@ def test_headline_text_from_data_is_escaped():
 
 
 def test_every_chart_is_drawn_and_serialises_for_jupyterlab(explorer):
-    assert set(explorer.figures) == set(CHARTS) == set(explorer.charts)
+    assert set(explorer.figures) == set(CHARTS) == set(explorer.tables)
     for figure in explorer.figures.values():
-        bundle = _plotly_bundle(figure)
+        bundle = plotly_bundle(figure)
         assert json.dumps(bundle)
         assert bundle["application/vnd.plotly.v1+json"]["data"]
 
@@ -302,3 +329,72 @@ def test_slider_values_sit_on_their_grid_and_echoes_are_ignored(explorer):
     explorer.deadweight.value = explorer.deadweight.value + 1e-12  # a browser echo
     assert explorer.one_deadweight.value is False
     assert explorer.headlines["sroi_ratio"] == ratio
+
+
+# ---------------------------------------------------------------- the explorer agrees with the pack
+
+def test_explorer_headlines_equal_the_built_packs(golden_packs, explorer):
+    """One implementation for both (issue 10): the explorer's headline figures for Southend are
+    the figures its evidence pack prints (headlines.json and the tables behind the charts)."""
+    import pandas as pd
+
+    folder = golden_packs / SOUTHEND
+    pack = json.loads((folder / "headlines.json").read_text(encoding="utf-8"))["figures"]
+    h = explorer.headlines
+    assert h["carers_2021"] == pack["carers_2021"] == 15_019
+    assert h["prevalence_2021"] == pytest.approx(pack["prevalence_2021"], rel=1e-12)
+    value = pd.read_csv(folder / "tables" / "economic_value.csv").set_index("year")
+    assert h["value_of_care_per_year"] == pytest.approx(value.loc[2021, "value_per_year"])
+    assert (h["support_ratio_start"], h["support_ratio_end"]) == pytest.approx(
+        (pack["potential_support_ratio_start"], pack["potential_support_ratio_end"]), rel=1e-12)
+    years = f"{h['support_ratio_start_year']}–{h['support_ratio_end_year']}"
+    assert years == pack["potential_support_ratio_years"] == "2022–2041"
+    older = pd.read_csv(folder / "tables" / "older_population.csv")
+    at_horizon = older[(older["vintage"] == h["vintage"]) & (older["group"] == "65+")
+                       & (older["year"] == h["older_end_year"])]["population"]
+    assert h["older_people_end"] == pytest.approx(float(at_horizon.iloc[0]), rel=1e-12)
+
+
+# ---------------------------------------------------------------- layout (issue 13 item 7)
+
+def _all_widgets(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _all_widgets(child)
+
+
+def test_figures_and_chart_sit_in_a_column_beside_the_controls(explorer):
+    row = explorer.widget
+    assert row.layout.flex_flow == "row wrap"  # side by side; wraps under only when narrow
+    controls, figures = row.children
+    inside = set(map(id, _all_widgets(controls)))
+    assert id(explorer.area) in inside and id(explorer.deadweight) in inside
+    assert figures.children == (explorer.summary, explorer.chart_choice, explorer.chart_view)
+
+
+def test_no_widget_leaves_its_tooltip_unset(explorer):
+    """JupyterLab writes an unset tooltip as title="null" on the widget's label."""
+    described = [w for w in _all_widgets(explorer.widget) if hasattr(w, "description")]
+    assert len(described) > 20  # every control, heading and figures table
+    assert [w for w in described if w.tooltip is None] == []
+
+
+def test_moving_a_control_brings_its_chart_under_the_figures(explorer):
+    assert explorer.chart_choice.value == "care_gap"
+    explorer.share_at_risk.value = 0.5
+    assert explorer.chart_choice.value == "breaks"
+    explorer.deadweight.value = 0.4
+    assert explorer.chart_choice.value == "sroi"
+    explorer.oldest_from.value = 90
+    assert explorer.chart_choice.value == "care_gap"
+    explorer.share_at_risk.value = 0.5 + 1e-12  # a browser echo switches nothing
+    assert explorer.chart_choice.value == "care_gap"
+
+
+def test_chart_titles_wrap_to_the_figures_column(explorer):
+    for name, figure in explorer.figures.items():
+        lines = figure.layout.title.text.split("<br>")
+        assert all(len(line) <= 48 for line in lines), name
+    title = explorer.figures["care_gap"].layout.title.text.replace("<br>", " ")
+    assert title == ("10.5 people aged 50–74 for every person aged 85+ in Southend-on-Sea in "
+                     "2022; 7.2 by 2041")

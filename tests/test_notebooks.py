@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from carerlib.params import load_params
+
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
 
 
@@ -22,7 +24,11 @@ def test_notebook_is_stripped_and_thin(path):
         # Calculation belongs in carerlib: notebooks import nothing that would do it.
         for module in ("import pandas", "import numpy", "from pandas", "from numpy"):
             assert module not in source, f"{path.name} imports {module.split()[-1]}"
-    assert notebook["metadata"]["kernelspec"]["name"] == "python3"
+    # One kernel name everywhere: the notebooks, params pack.kernel and the Makefile's
+    # registration "Python (carerlib)".
+    kernelspec = notebook["metadata"]["kernelspec"]
+    assert kernelspec["name"] == load_params(None).pack.kernel == "carerlib"
+    assert kernelspec["display_name"] == "Python (carerlib)"
 
 
 def test_evidence_pack_has_papermill_parameters():
