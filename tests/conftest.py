@@ -84,3 +84,19 @@ def golden_packs(mirror, tmp_path_factory) -> Path:
     report = run_batch(GOLDEN_AREAS, force=True, out_root=root, progress=False)
     assert not report.failed, report.summary()
     return root
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's Chromium, driven by Playwright; never a downloaded browser. One per session:
+    Playwright's sync API cannot start twice in one thread, so every browser test shares it.
+    Skipped with one line when absent (failed when CARERLIB_REQUIRE_BROWSER=1)."""
+    from browser.browser_helpers import chromium_or_skip
+
+    path = chromium_or_skip()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=path, args=["--no-sandbox"])
+        yield browser
+        browser.close()

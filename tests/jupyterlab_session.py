@@ -1,7 +1,5 @@
-"""Test helper: a private JupyterLab server and Debian's Chromium for browser tests.
-
-`chromium_or_skip` skips a browser test with one clear line when Chromium (or Playwright) is
-missing, unless CARERLIB_REQUIRE_BROWSER=1 (CI), where that is a failure. `JupyterLab` starts
+"""Test helper: a private JupyterLab server for browser tests (the browser itself is the
+session's `chromium` fixture in tests/conftest.py). `JupyterLab` starts
 `jupyter lab` on 127.0.0.1 at a free port with a random token, in a folder of its own with its own
 settings (no news pop-up), and stops it and its kernels afterwards.
 """
@@ -21,28 +19,8 @@ import urllib.request
 from pathlib import Path
 from types import TracebackType
 
-import pytest
-
-CHROMIUM = os.environ.get("CARERLIB_CHROMIUM", "/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = ROOT / "outputs" / "screenshots"
-
-
-def chromium_or_skip() -> str:
-    """Chromium's path; skip the test (fail it if CARERLIB_REQUIRE_BROWSER=1) when it is absent."""
-    problem = None
-    if not Path(CHROMIUM).exists():
-        problem = f"no Chromium at {CHROMIUM} (Debian: apt-get install chromium)"
-    else:
-        try:
-            import playwright.sync_api  # noqa: F401
-        except ImportError:
-            problem = "Playwright for Python is not installed (pip install -e '.[test]')"
-    if problem is None:
-        return CHROMIUM
-    if os.environ.get("CARERLIB_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"browser tests required (CARERLIB_REQUIRE_BROWSER=1) but {problem}")
-    pytest.skip(f"browser tests skipped: {problem}")
 
 
 def free_port() -> int:

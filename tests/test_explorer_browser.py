@@ -20,7 +20,6 @@ from conftest import MIRROR, need_file
 from jupyterlab_session import (
     SCREENSHOTS,
     JupyterLab,
-    chromium_or_skip,
     copy_notebook,
     start_notebook_kernel,
 )
@@ -38,23 +37,18 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def page(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
+def page(chromium, tmp_path_factory: pytest.TempPathFactory) -> Iterator:
     """JupyterLab showing explore.ipynb after "Run All Cells", in a 1280×800 Chromium page."""
-    chromium = chromium_or_skip()
     need_file(MIRROR / "census2021" / "census2021-ts039-ltla.csv")
-    from playwright.sync_api import sync_playwright
-
     from carerlib.pack.runner import kernel_for_this_environment
 
     assert kernel_for_this_environment("carerlib") == "carerlib"  # the notebook's kernel
     folder = tmp_path_factory.mktemp("lab")
     name = copy_notebook(NOTEBOOK, folder)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with JupyterLab(folder) as lab, sync_playwright() as play:
-        browser = play.chromium.launch(executable_path=chromium,
-                                       args=["--no-sandbox", "--disable-gpu"])
+    with JupyterLab(folder) as lab:
+        tab = chromium.new_page(viewport={"width": WIDTH, "height": HEIGHT})
         try:
-            tab = browser.new_page(viewport={"width": WIDTH, "height": HEIGHT})
             tab.goto(lab.open_url(name))
             tab.wait_for_function("() => window.jupyterapp && document.querySelector("
                                   "'.jp-Notebook .jp-Cell')", timeout=RUN_TIMEOUT_MS)
@@ -68,7 +62,7 @@ def page(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
             tab.locator(EXPLORER).evaluate("el => el.scrollIntoView()")
             yield tab
         finally:
-            browser.close()
+            tab.close()
 
 
 def box(page, selector: str) -> dict:

@@ -1,5 +1,5 @@
-"""Browser fixtures: one Chromium for the session (skipped with one line when absent, failed when
-CARERLIB_REQUIRE_BROWSER=1) and the golden packs, built once per session by tests/conftest.py."""
+"""Browser fixtures: the packs the browser tests open (the golden packs, built once per session by
+tests/conftest.py, whose `chromium` fixture is the one browser of the session)."""
 
 from __future__ import annotations
 
@@ -7,20 +7,6 @@ import os
 from pathlib import Path
 
 import pytest
-
-from browser.browser_helpers import chromium_or_skip
-
-
-@pytest.fixture(scope="session")
-def chromium():
-    """Debian's Chromium, driven by Playwright; never a downloaded browser."""
-    path = chromium_or_skip()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=path, args=["--no-sandbox"])
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="session")
