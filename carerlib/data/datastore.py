@@ -28,6 +28,7 @@ class Dataset:
     vintage: str
     archive: str | None = None
     member: str | None = None
+    page: str | None = None  # the publisher's download page, for a reader to check provenance
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,8 @@ def registry(path: Path | None = None) -> Registry:
         if bool(entry.get("archive")) != bool(entry.get("member")):
             raise ParamsError(path, f"datasets.{key}", "give both archive and member, or neither")
         datasets[key] = Dataset(key=key, **{f: entry.get(f) for f in
-                                            ("path", "title", "vintage", "archive", "member")})
+                                            ("path", "title", "vintage", "archive", "member",
+                                             "page")})
     return Registry(raw["attribution"], raw["download_base"].rstrip("/"), datasets)
 
 
