@@ -294,7 +294,7 @@ def _ratio(
     note = both["note_top"].where(both["note_top"] != "", both["note_bottom"])
     zero = both["population_bottom"].eq(0) & (note == "")
     note = note.mask(zero, f"nobody aged {age_group_label(*denominator)}")
-    out = both[keys].assign(measure=measure, label=label, value=value.where(note == ""), note=note,
-                            ages=f"{age_group_label(*numerator)} per {age_group_label(*denominator)}",
-                            vintage=_vintage(population))
+    ages = f"{age_group_label(*numerator)} per {age_group_label(*denominator)}"
+    out = both[keys].assign(measure=measure, label=label, value=value.where(note == ""),
+                            note=note, ages=ages, vintage=_vintage(population))
     return out[MEASURE_COLUMNS]
