@@ -57,12 +57,29 @@ def all_areas() -> list[str]:
     return sorted(table.loc[wanted, "area_code"])
 
 
+def areas_within(code: str, params_file: str | Path | None = None) -> list[str]:
+    """Every LTLA inside a county, region or group (`carerlib packs --within CODE`)."""
+    from carerlib.data.areas import ltlas_within
+    from carerlib.data.official import OfficialData
+
+    store = DataStore.default()
+    if store is None or not store.has("ts039_ltla"):
+        raise CarerlibError("--within needs official data: run 'carerlib data fetch' or set "
+                            "CARERLIB_DATA_MIRROR")
+    groups = {k: g.model_dump() for k, g in load_params(params_file=params_file).groups.items()}
+    return ltlas_within(OfficialData(store, groups).members, code)
+
+
 def select_areas(areas: list[str] | None = None, group: str | None = None,
-                 every: bool = False, params_file: str | Path | None = None) -> list[str]:
-    """The areas a batch builds: --all, --group NAME from params, --areas, or the defaults."""
+                 every: bool = False, params_file: str | Path | None = None,
+                 within: str | None = None) -> list[str]:
+    """The areas a batch builds: --all, --within CODE, --group NAME from params, --areas, or
+    the defaults."""
     params = load_params(params_file=params_file)
     if every:
         return all_areas()
+    if within:
+        return areas_within(within, params_file)
     if group:
         batches = params.batches
         if group not in batches:
