@@ -674,11 +674,11 @@ class BreaksParams(BaseModel):
             return value
         found = [("", value)] if isinstance(value, str) else _price_years(value)
         for where, year in found:
-            if year not in index.values:
+            if not index.covers(year):
                 raise KeyedProblem(
                     where,
                     f"price year '{year}' is not in the price index table "
-                    f"({', '.join(index.values)}); add it to price_index.values",
+                    f"({index.years_text()}); add it to price_index.values",
                 )
         return value
 
