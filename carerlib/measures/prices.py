@@ -256,6 +256,11 @@ class PriceIndex(BaseModel):
             return _is_price_year(key)
         return key in self.values
 
+    def latest_calendar_year(self) -> str | None:
+        """The newest calendar year the index holds (the year packs restate money in)."""
+        calendar = sorted(y for y in self.values if re.fullmatch(r"\d{4}", y))
+        return calendar[-1] if calendar else None
+
     def years_text(self) -> str:
         """The years the index holds, briefly (for error messages)."""
         years = list(self.values)
