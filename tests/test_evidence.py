@@ -66,11 +66,12 @@ def test_support_ratio_statement_falls_back_to_censuses(official):
 
 
 def test_breaks_costs_restated_in_one_price_year(tmp_path):
-    from carerlib.pack.breaks_section import breaks_section
+    from carerlib.pack.sections.breaks import breaks_result
 
     extra = tmp_path / "prices.yaml"
     extra.write_text('breaks:\n  price_year: "2023/24"\n')
-    section, statements = breaks_section(load_params("E06000033", extra).breaks)
+    result = breaks_result(load_params("E06000033", extra).breaks)
+    section, statements = result.section, result.headline
     table = next(t for t in section.tables() if t.name == "unit_costs")
     assert "2023/24 prices" in table.title
     # Illustrative index: 2010/11 = 100, 2012/13 = 104, 2023/24 = 129.4.
@@ -116,11 +117,12 @@ def test_mirror_without_2011_tables_says_so(mirror, tmp_path):
 
 
 def _breaks(tmp_path, yaml_text):
-    from carerlib.pack.breaks_section import breaks_section
+    from carerlib.pack.sections.breaks import breaks_result
 
     extra = tmp_path / "breaks.yaml"
     extra.write_text(yaml_text)
-    return breaks_section(load_params("E06000033", extra).breaks)
+    result = breaks_result(load_params("E06000033", extra).breaks)
+    return result.section, result.headline
 
 
 def test_price_year_moves_the_uncertainty_ranges_too(tmp_path):

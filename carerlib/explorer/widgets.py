@@ -14,7 +14,7 @@ from __future__ import annotations
 import html
 import json
 import math
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import wraps
 from typing import Any
@@ -40,6 +40,12 @@ from carerlib.measures.breaks import (
     cohort_break_even_share,
 )
 from carerlib.measures.breaks import health_breakdown_proxy as _health_breakdown_proxy
+from carerlib.measures.outlook import (
+    care_gap_series,
+    older_population_series,
+    start_and_horizon,
+    support_ratio_series,
+)
 from carerlib.measures.sroi import SroiParams, SroiResult
 from carerlib.measures.sroi import sroi as _sroi
 from carerlib.pack import charts, narrative
@@ -179,88 +185,6 @@ def projection_vintages(data: OfficialData | None, params: Params) -> list[str]:
     return [v for v in params.projections.vintages if v in found] + [
         v for v in found if v not in params.projections.vintages
     ]
-
-
-def _area_projection(data: OfficialData, code: str, vintage: str) -> pd.DataFrame:
-    frames = data.projections()
-    if vintage not in frames:
-        raise CarerlibError(f"no {vintage} population projections in the official data")
-    frame = frames[vintage]
-    return frame[frame["area_code"] == code]
-
-
-def care_gap_series(
-    data: OfficialData,
-    code: str,
-    carer_ages: Sequence[int],
-    oldest_from: int,
-    vintage: str,
-) -> pd.DataFrame:
-    """Care-gap ratio by year in one projection vintage: people of `carer_ages` per person aged
-    `oldest_from`+ (fewer potential carers per very old person = a wider gap).
-
-    Columns as `carerlib.dependency` measures; empty when the vintage does not cover the area, and
-    `value` NaN with a `note` when the vintage lacks the ages (2016-based starts at 60).
-    """
-    mine = _area_projection(data, code, vintage)
-    if mine.empty:
-        return pd.DataFrame(columns=dependency.MEASURE_COLUMNS)
-    low, high = carer_ages
-    return dependency.care_gap_ratio(mine, (int(low), int(high)), int(oldest_from))
-
-
-def support_ratio_series(
-    data: OfficialData, code: str, params: Params, vintage: str
-) -> pd.DataFrame:
-    """Potential support ratio (people of working age per older person) by year in a vintage."""
-    mine = _area_projection(data, code, vintage)
-    if mine.empty:
-        return pd.DataFrame(columns=dependency.MEASURE_COLUMNS)
-    dep = params.dependency
-    return dependency.potential_support_ratio(mine, tuple(dep.working_ages), dep.older_age)
-
-
-def older_population_series(
-    data: OfficialData, code: str, vintage: str, from_ages: Sequence[int]
-) -> pd.DataFrame:
-    """People aged each of `from_ages` and over, by year, in one projection vintage.
-
-    Columns: area_code, area_name, year, population, note, group ("65+").
-    """
-    mine = _area_projection(data, code, vintage)
-    if mine.empty:
-        return pd.DataFrame(columns=[*dependency.GROUP_COLUMNS, "group"])
-    parts = [
-        dependency.age_group_population(mine, int(low)).assign(group=f"{int(low)}+")
-        for low in dict.fromkeys(from_ages)
-    ]
-    return pd.concat(parts, ignore_index=True)
-
-
-def start_and_horizon(
-    series: pd.DataFrame, horizon_years: Sequence[int], value: str = "value"
-) -> dict[str, Any]:
-    """First year and horizon year of a series, with their values and why one is missing.
-
-    The horizon is the latest of `horizon_years` the series reaches (else its last year).
-    Returns start_year, start, end_year, end (None when not available) and note ("" if none).
-    """
-    out: dict[str, Any] = {"start_year": None, "start": None, "end_year": None, "end": None,
-                           "note": ""}
-    if series.empty:
-        out["note"] = "the projection does not cover this area"
-        return out
-    years = sorted(int(y) for y in series["year"].unique())
-    end_year = max((y for y in horizon_years if y in years), default=years[-1])
-    by_year = series.set_index("year")[value]
-    out.update(start_year=years[0], end_year=end_year)
-    for key, year in (("start", years[0]), ("end", end_year)):
-        figure = by_year.loc[year]
-        out[key] = None if pd.isna(figure) else float(figure)
-    if out["start"] is None or out["end"] is None:
-        notes = series.loc[series[value].isna(), "note"] if "note" in series else pd.Series()
-        out["note"] = str(notes.iloc[0]) if len(notes) and notes.iloc[0] else "not available"
-    return out
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,0 +1,67 @@
+"""Economic value of unpaid care: replacement cost of the hours carers give, by census year."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from carerlib.measures import needs
+from carerlib.pack import narrative
+from carerlib.pack.report import Statement, Table
+from carerlib.pack.sections.base import SectionResult, assemble, missing, part
+from carerlib.pack.sections.context import PackContext
+
+KEY, TITLE = "value", "Economic value of unpaid care"
+NEEDS_OFFICIAL = ("The economic value of unpaid care needs the official Census tables of carers "
+                  "by hours band, which the embedded sample does not hold.")
+
+
+def value(ctx: PackContext) -> SectionResult:
+    """The 'Economic value of unpaid care' section."""
+    if ctx.mode == "sample":
+        return assemble(KEY, TITLE, missing(NEEDS_OFFICIAL))
+    values = value_by_year(ctx)
+    statement = value_statement(ctx, values)
+    return assemble(KEY, TITLE, part(statement, value_table(ctx, values), headline=(statement,)))
+
+
+def value_by_year(ctx: PackContext) -> pd.DataFrame:
+    """Replacement value of the area's unpaid care on each census year's counts, oldest first."""
+    voc, data = ctx.params.value_of_care, ctx.data
+    frames = [ctx.census.my_broad]
+    if data.has_2011():
+        broad_2011 = needs.carers_by_band(data.care_2011, "broad", ctx.params.confidence_level)
+        frames.insert(0, broad_2011[broad_2011["area_code"] == ctx.code])
+    hours = voc.hours_per_band.as_dict()
+    values = pd.concat([needs.economic_value(f, hours, voc.cost_per_hour.value)
+                        for f in frames if not f.empty])
+    return values.sort_values("year")
+
+
+def value_statement(ctx: PackContext, values: pd.DataFrame) -> Statement:
+    """The latest year's value, with earlier years' values after it."""
+    voc = ctx.params.value_of_care
+    latest = values.iloc[-1]
+    earlier = "".join(
+        f" On {int(r['year'])} counts it was {narrative.money(r['value_per_year'])} a year "
+        f"({narrative.money(r['value_per_week'])} a week)." for _, r in values.iloc[:-1].iterrows())
+    return Statement(
+        f"Unpaid care in {ctx.name} would cost about {narrative.money(latest['value_per_year'])} "
+        f"a year ({narrative.money(latest['value_per_week'])} a week) to replace, on "
+        f"{int(latest['year'])} census counts at £{voc.cost_per_hour.value:,.2f} an hour "
+        f"({voc.cost_per_hour.price_year} prices).{earlier}",
+        "Carers' contribution dwarfs spending on carer support: modest investment that keeps "
+        "carers caring protects a very large amount of care.",
+        f"{voc.cost_per_hour.source}; hours per band: {voc.hours_per_band.source}")
+
+
+def value_table(ctx: PackContext, values: pd.DataFrame) -> Table:
+    voc = ctx.params.value_of_care
+    hours = voc.hours_per_band.as_dict()
+    return Table(
+        "Replacement value of unpaid care by census year",
+        values[["year", "hours_per_week", "cost_per_hour", "value_per_week", "value_per_year"]],
+        f"Census counts × assumed hours (≤19 h: {hours['up_to_19']:g}, 20–49 h: "
+        f"{hours['20_to_49']:g}, 50+ h: {hours['50_plus']:g}) × £{voc.cost_per_hour.value:g} "
+        f"an hour ({voc.cost_per_hour.price_year} prices)",
+        {"year": "{}", "hours_per_week": "{:,.0f}", "cost_per_hour": "£{:,.2f}",
+         "value_per_week": "£{:,.0f}", "value_per_year": "£{:,.0f}"}, "economic_value")
