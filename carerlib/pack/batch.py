@@ -153,7 +153,8 @@ INDEX_COLUMNS = [
     ("prevalence_flag", "Against England (Wales: England and Wales)", "text"),
     ("share_50_plus_hours", "% caring 50+ hours", "pct"),
     ("potential_support_ratio_2021", "Support ratio 2021 (15–64 per 65+)", "dec"),
-    ("potential_support_ratio_end", "Projected support ratio at horizon", "dec"),
+    ("potential_support_ratio_end", "Projected support ratio (horizon year, projection)",
+     "dec"),
     ("mode", "Built from", "text"), ("generated", "Generated", "text"),
 ]
 
@@ -186,6 +187,9 @@ def write_index(root: Path) -> Path:
         cells = []
         for key, _, kind in INDEX_COLUMNS:
             sort, text = _cell(row.get(key), kind)
+            if key == "potential_support_ratio_end" and text and row.get(
+                    "potential_support_ratio_basis"):  # name the year and the vintage
+                text += f" ({html.escape(str(row['potential_support_ratio_basis']))})"
             if key == "area_name":
                 href = html.escape(f"./{quote(row['area_code'])}/index.html", quote=True)
                 text = f'<a href="{href}">{text}</a>'
