@@ -62,8 +62,9 @@ def value_statement(ctx: PackContext, values: pd.DataFrame) -> Statement:
         lead = (f"{narrative.money(latest['value_per_year'])} a year in {own} (at "
                 f"£{voc.cost_per_hour.value:,.2f} an hour)")
     earlier = "".join(
-        f" On {int(r['year'])} counts it was {narrative.money(r['value_per_year'])} a year in "
-        f"{own}." for _, r in values.iloc[:-1].iterrows())
+        f" On {int(r['year'])} counts it was {narrative.money(r['value_per_year'])} a year "
+        f"({narrative.money(r['value_per_week'])} a week) in {own}."
+        for _, r in values.iloc[:-1].iterrows())
     restated = (f"; {ctx.params.breaks.price_index.name}" if _restated(values) else "")
     return Statement(
         f"Unpaid care in {ctx.name} would cost about {lead} to replace, on "
