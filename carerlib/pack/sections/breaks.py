@@ -7,6 +7,7 @@ this module only lays the results out, presented as modelled scenarios. One buil
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from carerlib.measures import breaks as models
@@ -296,11 +297,23 @@ def monte_carlo(params: BreaksParams, inputs: HealthBreakdownInputs) -> Part:
             x_title="Net saving (£ a year)",
             markers={f"{mc.interval:.0%} interval low": row["low"],
                      f"{mc.interval:.0%} interval high": row["high"], "break-even": 0.0}),
-        mc.summary.assign(price_year=published_prices(params)),
+        _monte_carlo_table(mc, row).assign(price_year=published_prices(params)),
         f"carerlib Monte Carlo, {len(mc.draws):,} draws, seed {mc.seed}",
-        {c: "{:,.2f}" for c in ("deterministic", "mean", "median", "low", "high")},
+        {c: "{:,.2f}" for c in ("deterministic", "mean", "median", "low", "high")} | {
+            "chance_of_saving": "{:.1%}", "share_below_published": "{:.0%}"},
         "monte_carlo")
     return part(chart, monte_carlo_statement(params, mc, row))
+
+
+def _monte_carlo_table(mc, row: pd.Series) -> pd.DataFrame:
+    """The simulation summary with, on the net-saving row, the chance of saving and the share
+    of simulations below the published figure (both said in words beside the chart)."""
+    below = float((mc.draws["net_saving"] < row["deterministic"]).mean())
+    net = mc.summary["measure"] == "net_saving"
+    out = mc.summary.copy()
+    out["chance_of_saving"] = np.where(net, mc.probability_net_saving_positive, np.nan)
+    out["share_below_published"] = np.where(net, below, np.nan)
+    return out
 
 
 def monte_carlo_statement(params: BreaksParams, mc, row: pd.Series) -> Statement:

@@ -106,12 +106,21 @@ def support_ratio(ctx: PackContext, table: pd.DataFrame) -> Part:
         charts.line(psr, "year", "value", color="source", source=source,
                     title=f"People aged {low_high} for every person aged {older} in {ctx.name}",
                     x_title="Year", y_title="People of working age per older person"),
-        psr[["source", "vintage", "ages", "year", "value"]].rename(
+        _with_change(psr)[["source", "vintage", "ages", "year", "value", "change (%)"]].rename(
             columns={"value": "potential support ratio"}),
-        source, {"year": "{}", "potential support ratio": "{:.3f}"}, "potential_support_ratio")
+        source, {"year": "{}", "potential support ratio": "{:.3f}", "change (%)": "{:+.1f}"},
+        "potential_support_ratio")
     statement = support_ratio_statement(ctx, psr, lead)
     return part(chart, *statement.blocks, headline=statement.headline,
                 figures={**figures, **statement.figures})
+
+
+def _with_change(psr: pd.DataFrame) -> pd.DataFrame:
+    """Each row's change (%) since its series' first year; census rows since the first census
+    (the statement's two comparisons)."""
+    group = psr["source"].where(~psr["source"].str.startswith("Census"), "Census")
+    first = psr.sort_values("year").groupby(group)["value"].transform("first")
+    return psr.assign(**{"change (%)": (psr["value"] / first.reindex(psr.index) - 1) * 100})
 
 
 def support_ratio_statement(ctx: PackContext, psr: pd.DataFrame, vintage: str | None) -> Part:

@@ -42,4 +42,6 @@ def assumptions(params: Params) -> pd.DataFrame:
         ("Confidence level for intervals", f"{params.confidence_level:.0%} (Wilson score)",
          "OHID Fingertips convention"),
     ]
-    return pd.DataFrame(rows, columns=["assumption", "value", "source"])
+    out = pd.DataFrame(rows, columns=["assumption", "value", "source"])
+    out["price_year"] = [str(voc.cost_per_hour.price_year), "", "", ""]  # money carries its year
+    return out
