@@ -35,7 +35,7 @@ def _pack(args: argparse.Namespace) -> int:
     from carerlib.pack.runner import build_pack
 
     result = build_pack(args.area, params_file=args.params, out_root=args.out,
-                        self_contained=args.self_contained)
+                        self_contained=args.self_contained, notebook=args.notebook)
     print(f"{args.area}: wrote {result.html}")
     return 0
 
@@ -48,7 +48,8 @@ def _packs(args: argparse.Namespace) -> int:
         print("no areas selected (use --areas, --within, --group or --all)", file=sys.stderr)
         return 2
     report = run_batch(codes, workers=args.workers, force=args.force, params_file=args.params,
-                       out_root=args.out, self_contained=args.self_contained)
+                       out_root=args.out, self_contained=args.self_contained,
+                       notebook=args.notebook)
     print(report.summary())
     return 1 if report.failed else 0
 
@@ -103,6 +104,8 @@ def parser() -> argparse.ArgumentParser:
     pack.add_argument("--out", type=Path, help="packs folder (default outputs/packs)")
     pack.add_argument("--self-contained", action="store_true",
                       help="embed plotly.js in the HTML (single-file pack)")
+    pack.add_argument("--notebook", type=Path, help="build from this notebook (an analyst's "
+                                                    "copy) instead of params pack.notebook")
     pack.set_defaults(func=_pack)
 
     packs = sub.add_parser("packs", help="build packs for many areas, with an index page")
@@ -120,6 +123,8 @@ def parser() -> argparse.ArgumentParser:
     packs.add_argument("--out", type=Path, help="packs folder (default outputs/packs)")
     packs.add_argument("--self-contained", action="store_true",
                        help="embed plotly.js in every pack's HTML")
+    packs.add_argument("--notebook", type=Path, help="build every pack from this notebook "
+                                                     "instead of params pack.notebook")
     packs.set_defaults(func=_packs)
     return top
 

@@ -1,9 +1,11 @@
 """Golden hashes of what a reader sees: each test pack's `tables/*.csv` and `headlines.json`
-(minus its build time), by SHA-256. The hashes and the structure are committed, never the tables
-themselves (no official data in the repository).
+(minus its build time), by SHA-256, and a YAML snapshot of each pack's structure (sections,
+table and chart names). The hashes and the structure are committed, never the tables themselves
+(no official data in the repository).
 
-`make golden` rebuilds the packs and rewrites `tests/golden/hashes.json`; a commit that changes
-figures on purpose regenerates them and says why.
+`make golden` rebuilds the packs and rewrites `tests/golden/hashes.json` and
+`tests/golden/structure.yaml`; a commit that changes figures or structure on purpose regenerates
+them and says why.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 
 GOLDEN_AREAS = ["E06000033", "E10000012", "E06000034", "W06000015", "MID_ESSEX"]
 HASHES = Path(__file__).parent / "golden" / "hashes.json"
+STRUCTURE = Path(__file__).parent / "golden" / "structure.yaml"
 
 
 def headlines_digest(path: Path) -> str:
@@ -37,6 +40,19 @@ def all_hashes(root: Path, areas: list[str] = GOLDEN_AREAS) -> dict[str, dict[st
     return {code: pack_hashes(root / code) for code in areas}
 
 
+def pack_structure(folder: Path) -> list[dict]:
+    """One pack's sections with their table and chart names (the pack's structure.json)."""
+    return json.loads((folder / "structure.json").read_text(encoding="utf-8"))
+
+
+def structure_yaml(root: Path, areas: list[str] = GOLDEN_AREAS) -> str:
+    """The YAML snapshot of every golden pack's structure, areas in GOLDEN_AREAS order."""
+    import yaml
+
+    snapshot = {code: pack_structure(root / code) for code in areas}
+    return yaml.safe_dump(snapshot, sort_keys=False, allow_unicode=True, width=100)
+
+
 def main() -> int:
     from carerlib.pack.batch import run_batch
 
@@ -46,7 +62,8 @@ def main() -> int:
             print(report.summary(), file=sys.stderr)
             return 1
         HASHES.write_text(json.dumps(all_hashes(Path(tmp)), indent=1, sort_keys=True) + "\n")
-    print(f"wrote {HASHES}")
+        STRUCTURE.write_text(structure_yaml(Path(tmp)), encoding="utf-8")
+    print(f"wrote {HASHES} and {STRUCTURE}")
     return 0
 
 

@@ -209,3 +209,23 @@ def test_interval_label_follows_confidence_level(official, tmp_path):
     row = chart.data.iloc[0]
     assert row["prevalence_upper"] - row["prevalence_lower"] == pytest.approx(
         2 * 2.5758 * (0.088117 * (1 - 0.088117) / 170_444) ** 0.5, rel=1e-3)
+
+
+def test_summary_and_figures_follow_the_sections_shown(official):
+    """Leave Reach and Future out and their summary lines and index figures go too."""
+    from carerlib.pack.evidence import evidence_from
+    from carerlib.pack.sections import carers, load_context, summary, value
+
+    ctx = load_context("E06000033", load_params("E06000033"), official=official)
+    full = build_evidence("E06000033", load_params("E06000033"), official=official)
+    part = evidence_from(ctx, [summary(ctx), carers(ctx), value(ctx)])
+    assert [s.key for s in part.sections] == ["summary", "carers", "value"]
+    statements = [b.figure for b in part.section("summary").blocks]
+    # Full summary: prevalence, 50+ hours, change since 2011, reach, ASCOF quality of life,
+    # value, support ratio, breaks. Shown here: the summary's own two, carers' and value's.
+    every = [b.figure for b in full.section("summary").blocks]
+    assert len(every) == 8 and every[3].startswith("Services know at most")
+    assert every[6].startswith("Southend-on-Sea has 3.25 people aged 15–64")
+    assert statements == [every[i] for i in (0, 1, 2, 5)]
+    assert "potential_support_ratio_end" not in part.figures
+    assert part.figures["carers_2011"] == 17_682

@@ -30,3 +30,21 @@ def test_evidence_pack_has_papermill_parameters():
     tagged = [c for c in notebook["cells"] if "parameters" in c["metadata"].get("tags", [])]
     assert len(tagged) == 1
     assert "area_code =" in "".join(tagged[0]["source"])
+
+
+def test_evidence_pack_reads_as_the_pack():
+    """A heading cell and one call per section, in pack order, with the builders' titles."""
+    import importlib
+
+    from carerlib.pack.sections import BUILDERS
+
+    cells = json.loads((NOTEBOOKS[0].parent / "evidence_pack.ipynb").read_text())["cells"]
+    sources = ["".join(c["source"]) for c in cells]
+    calls = [i for i, s in enumerate(sources) if s.startswith("show(sections.")]
+    names = [sources[i].removeprefix("show(sections.").removesuffix("(ev))") for i in calls]
+    assert names == [b.__name__ for b in BUILDERS]
+    for i, name in zip(calls, names, strict=True):
+        title = importlib.import_module(f"carerlib.pack.sections.{name}").TITLE
+        assert cells[i - 1]["cell_type"] == "markdown"
+        assert sources[i - 1].splitlines()[0] == f"## {title}"
+    assert sources[-1].startswith("finish(ev)")

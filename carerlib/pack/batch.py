@@ -17,12 +17,13 @@ from urllib.parse import quote
 
 from tqdm import tqdm
 
-from carerlib.data import atomic, paths
+from carerlib.data import atomic
 from carerlib.data.datastore import DataStore
 from carerlib.errors import CarerlibError
 from carerlib.pack.runner import (
     build_pack,
     is_up_to_date,
+    notebook_source,
     pack_inputs,
     packs_dir,
     write_plotly_asset,
@@ -91,11 +92,11 @@ def select_areas(areas: list[str] | None = None, group: str | None = None,
     return list(params.pack.default_areas)
 
 
-def _build_one(code: str, params_file: str | None, out_root: str, self_contained: bool
-               ) -> tuple[str, str | None]:
+def _build_one(code: str, params_file: str | None, out_root: str, self_contained: bool,
+               notebook: str | None = None) -> tuple[str, str | None]:
     try:
         build_pack(code, params_file=params_file, out_root=out_root,
-                   self_contained=self_contained)
+                   self_contained=self_contained, notebook=notebook)
         return code, None
     except CarerlibError as exc:
         return code, str(exc)
@@ -105,15 +106,17 @@ def _build_one(code: str, params_file: str | None, out_root: str, self_contained
 
 def run_batch(codes: list[str], *, workers: int | None = None, force: bool = False,
               params_file: str | Path | None = None, out_root: str | Path | None = None,
-              self_contained: bool = False, progress: bool = True) -> BatchReport:
-    """Build packs for `codes` with `workers` processes, then rewrite the index page."""
+              self_contained: bool = False, progress: bool = True,
+              notebook: str | Path | None = None) -> BatchReport:
+    """Build packs for `codes` with `workers` processes, then rewrite the index page.
+    `notebook` (an analyst's copy) wins over params pack.notebook."""
     root = Path(out_root) if out_root else packs_dir()
     root.mkdir(parents=True, exist_ok=True)
     report = BatchReport()
-    notebook = paths.NOTEBOOKS_DIR / load_params().pack.notebook
+    source = notebook_source(notebook, load_params().pack.notebook)
     todo = []
     for code in codes:
-        inputs = pack_inputs(code, params_file, notebook)
+        inputs = pack_inputs(code, params_file, source)
         if not force and is_up_to_date(code, inputs, root):
             report.skipped.append(code)
         else:
@@ -122,7 +125,8 @@ def run_batch(codes: list[str], *, workers: int | None = None, force: bool = Fal
         write_plotly_asset(root)
     workers = max(1, min(workers or os.cpu_count() or 1, len(todo) or 1))
     bar = tqdm(total=len(todo), desc="packs", unit="pack", disable=not progress or not todo)
-    args = (str(params_file) if params_file else None, str(root), self_contained)
+    args = (str(params_file) if params_file else None, str(root), self_contained,
+            str(source) if notebook else None)
     if workers == 1:
         results = (_build_one(code, *args) for code in todo)
         for code, error in results:
@@ -155,7 +159,8 @@ INDEX_COLUMNS = [
     ("potential_support_ratio_2021", "Support ratio 2021 (15–64 per 65+)", "dec"),
     ("potential_support_ratio_end", "Projected support ratio (horizon year, projection)",
      "dec"),
-    ("mode", "Built from", "text"), ("generated", "Generated", "text"),
+    ("mode", "Built from", "text"), ("notebook", "Notebook", "text"),
+    ("generated", "Generated", "text"),
 ]
 
 
@@ -178,6 +183,7 @@ def write_index(root: Path) -> Path:
     for headline in sorted(root.glob("*/headlines.json")):
         data = json.loads(headline.read_text())
         data.update(data.pop("figures", {}))
+        data.setdefault("notebook", "standard")
         rows.append(data)
     rows.sort(key=lambda r: r.get("area_name", ""))
     head = "".join(f'<th scope="col" data-kind="{kind}"><button type="button">'

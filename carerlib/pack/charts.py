@@ -133,3 +133,23 @@ def break_even(data: pd.DataFrame, x: str, y: str, *, title: str, source: str, x
                   annotation_position="bottom right")
     fig.update_xaxes(tickformat=".0%")
     return fig
+
+
+def figure_data(fig: go.Figure) -> pd.DataFrame:
+    """The numbers behind a plotly figure, one row per point: trace name, x and y.
+
+    Lets an analyst's own chart carry its numbers in a table (and in the pack's CSV/XLSX export)
+    like carerlib's charts do. Traces without x or y (e.g. pie charts) give labels and values.
+    """
+    rows = []
+    for i, trace in enumerate(fig.data):
+        name = trace.name if trace.name is not None else f"trace {i + 1}"
+        xs = getattr(trace, "x", None)
+        ys = getattr(trace, "y", None)
+        if xs is None and ys is None:
+            xs, ys = getattr(trace, "labels", None), getattr(trace, "values", None)
+        if ys is None:
+            continue
+        xs = list(xs) if xs is not None else list(range(len(ys)))
+        rows += [{"series": name, "x": x, "y": y} for x, y in zip(xs, list(ys), strict=False)]
+    return pd.DataFrame(rows, columns=["series", "x", "y"])

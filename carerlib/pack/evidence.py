@@ -52,7 +52,8 @@ class Evidence:
         return sorted(set(self.provenance["vintage"]))
 
 
-def evidence_from(ctx: PackContext, results: Sequence[SectionResult]) -> Evidence:
+def evidence_from(ctx: PackContext, results: Sequence[SectionResult],
+                  generated: str | None = None) -> Evidence:
     """An Evidence of the given section results, in the order given; the summary (when among
     them) gathers the statements of the others."""
     shown = [with_headlines(r, results) if r.key == "summary" else r for r in results]
@@ -61,7 +62,7 @@ def evidence_from(ctx: PackContext, results: Sequence[SectionResult]) -> Evidenc
         figures.update(result.figures)
     return Evidence(ctx.code, ctx.name, ctx.mode, ctx.params,
                     sections=[r.section for r in shown], provenance=ctx.provenance(),
-                    figures=figures)
+                    figures=figures, **({"generated": generated} if generated else {}))
 
 
 def build_evidence(area_code: str, params: Params | None = None,

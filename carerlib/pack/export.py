@@ -3,6 +3,7 @@ for the batch index."""
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import re
@@ -10,8 +11,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from carerlib.data import atomic
-from carerlib.pack.report import Chart, Statement, Table
+from carerlib.data import atomic, paths
+from carerlib.data.checksums import file_digest
+from carerlib.errors import CarerlibError
+from carerlib.pack.report import NOTEBOOK_MARKER, Chart, Statement, Table
 
 
 def _sheet_name(name: str, used: set[str]) -> str:
@@ -31,6 +34,10 @@ def named_tables(evidence) -> dict[str, pd.DataFrame]:
         for i, block in enumerate(section.blocks):
             if isinstance(block, (Table, Chart)):
                 name = block.name or f"{section.key}_{i + 1}"
+                if name in out:
+                    raise CarerlibError(f"{evidence.area_code}: two tables are named '{name}' "
+                                        f"(the second in section '{section.key}'); give each "
+                                        "table or chart its own name")
                 out[name] = block.data
     return out
 
@@ -49,8 +56,18 @@ def headlines(evidence) -> dict:
     }
 
 
+def structure(evidence) -> list[dict]:
+    """The pack's outline: each section's key and title with its table and chart names, in the
+    order shown (a diff of it shows what a change did to the pack)."""
+    return [{"section": s.key, "title": s.title,
+             "tables": [b.name for b in s.blocks if isinstance(b, Table)],
+             "charts": [b.name for b in s.blocks if isinstance(b, Chart)]}
+            for s in evidence.sections]
+
+
 def export_tables(evidence, folder: str | Path) -> list[Path]:
-    """CSV per table in `folder/tables/`, all tables in `folder/CODE.xlsx`, `headlines.json`."""
+    """CSV per table in `folder/tables/`, all tables in `folder/CODE.xlsx`, `headlines.json`
+    and the pack's outline in `structure.json`."""
     folder = Path(folder)
     written = []
     tables = named_tables(evidence)
@@ -69,4 +86,43 @@ def export_tables(evidence, folder: str | Path) -> list[Path]:
     path = folder / "headlines.json"
     atomic.write_text(path, json.dumps(headlines(evidence), indent=2, default=str))
     written.append(path)
+    path = folder / "structure.json"
+    atomic.write_text(path, json.dumps(structure(evidence), indent=2))
+    written.append(path)
     return written
+
+
+# ---------------------------------------------------------------- custom notebooks
+
+#: The notebook a pack is built from unless params or --notebook name another.
+STANDARD_NOTEBOOK = paths.NOTEBOOKS_DIR / "evidence_pack.ipynb"
+
+
+def is_custom_notebook(source: Path) -> bool:
+    """True when a pack is built from a notebook other than carerlib's own evidence notebook."""
+    return Path(source).resolve() != STANDARD_NOTEBOOK.resolve()
+
+
+def custom_notebook_label(source: Path) -> str:
+    """How the pack and the index of packs name a custom notebook: file name and short hash."""
+    return f"custom: {Path(source).name} (sha256 {file_digest(Path(source))[:12]})"
+
+
+def note_custom_notebook(page: str, source: Path) -> str:
+    """Say in the pack's title block that it was built from an analyst's own notebook."""
+    note = (f'<p class="carerlib-custom-notebook"><strong>Built from a custom notebook:</strong> '
+            f"{html.escape(Path(source).name)} (sha256 {file_digest(Path(source))[:12]}); "
+            "its sections and wording may differ from the standard pack.</p>")
+    if NOTEBOOK_MARKER in page:
+        return page.replace(NOTEBOOK_MARKER, note, 1)
+    return re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + note, page, count=1)
+
+
+def record_custom_notebook(folder: Path, source: Path) -> None:
+    """Add the custom notebook to the pack's headlines.json, which the index of packs reads."""
+    path = Path(folder) / "headlines.json"
+    if not path.exists():
+        return
+    record = json.loads(path.read_text(encoding="utf-8"))
+    record["notebook"] = custom_notebook_label(source)
+    atomic.write_text(path, json.dumps(record, indent=2, default=str))

@@ -119,38 +119,55 @@ def block_html(block) -> str:
     raise TypeError(f"cannot show {type(block).__name__}")
 
 
+def display_block(block) -> None:
+    """Display one block in a notebook (charts interactive in Lab, with their numbers)."""
+    from IPython.display import HTML, display
+
+    if isinstance(block, Chart):
+        display({
+            "application/vnd.plotly.v1+json": block.figure.to_plotly_json(),
+            "text/html": block_html(block),
+            "text/plain": block.figure.layout.title.text or "chart",
+        }, raw=True)
+    else:
+        display(HTML(block_html(block)))
+
+
 def show(section: Section, level: int = 2) -> None:
-    """Display a section in a notebook: heading, then each block (charts interactive in Lab)."""
-    from IPython.display import HTML, Markdown, display
+    """Display a section in a notebook: heading, then each block (charts interactive in Lab).
+    (The evidence notebook keeps headings in its markdown cells and uses carerlib.pack.book.)"""
+    from IPython.display import Markdown, display
 
     display(Markdown(f"{'#' * level} {section.title}"))
     for block in section.blocks:
-        if isinstance(block, Chart):
-            display({
-                "application/vnd.plotly.v1+json": block.figure.to_plotly_json(),
-                "text/html": block_html(block),
-                "text/plain": block.figure.layout.title.text or "chart",
-            }, raw=True)
-        else:
-            display(HTML(block_html(block)))
+        display_block(block)
+
+
+#: Where the runner notes that a pack was built from an analyst's own notebook.
+NOTEBOOK_MARKER = "<!-- carerlib:notebook -->"
 
 
 def title_html(title: str, area_name: str, area_code: str, lines: list[str]) -> str:
     """The pack's title block (area, vintages, date) followed by the contents-list marker."""
     items = "".join(f"<p>{html.escape(line)}</p>" for line in lines)
     return (f'<div class="carerlib-title"><h1>{html.escape(title)}: {html.escape(area_name)}'
-            f"</h1><p><strong>Area code:</strong> {html.escape(area_code)}</p>{items}</div>"
-            "<!-- carerlib:toc -->")
+            f"</h1><p><strong>Area code:</strong> {html.escape(area_code)}</p>{items}"
+            f"{NOTEBOOK_MARKER}</div><!-- carerlib:toc -->")
+
+
+def title_lines(mode: str, vintages: list[str], generated: str, version: str) -> list[str]:
+    """The title block's lines: what the pack was built from, data vintages, when and by what."""
+    built_from = ("official data" if mode == "official"
+                  else "embedded sample (figures printed in the local strategy)")
+    return [f"Built from: {built_from}",
+            "Data vintages: " + ("; ".join(vintages) or "see Methods"),
+            f"Generated {generated} by carerlib {version}"]
 
 
 def show_title(evidence) -> None:
     """Display the title block of an Evidence object."""
     from IPython.display import HTML, display
 
-    mode = ("official data" if evidence.mode == "official"
-            else "embedded sample (figures printed in the local strategy)")
-    lines = [f"Built from: {mode}",
-             "Data vintages: " + ("; ".join(evidence.vintages) or "see Methods"),
-             f"Generated {evidence.generated} by carerlib {evidence.version}"]
+    lines = title_lines(evidence.mode, evidence.vintages, evidence.generated, evidence.version)
     display(HTML(title_html(evidence.params.pack.title, evidence.area_name,
                             evidence.area_code, lines)))

@@ -28,6 +28,7 @@ from carerlib.data import atomic, paths
 from carerlib.data.checksums import file_digest
 from carerlib.data.datastore import DataStore
 from carerlib.errors import CarerlibError
+from carerlib.pack.export import is_custom_notebook, note_custom_notebook, record_custom_notebook
 from carerlib.params import area_params_path, load_params
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -56,8 +57,18 @@ def code_digest() -> str:
     return digest.hexdigest()
 
 
+def notebook_source(notebook: str | Path | None, configured: str) -> Path:
+    """The notebook a pack is built from: `notebook` (the --notebook option) wins over params
+    `pack.notebook` (`configured`, relative to notebooks/)."""
+    source = Path(notebook).resolve() if notebook else paths.NOTEBOOKS_DIR / configured
+    if not source.is_file():
+        raise CarerlibError(f"{source}: notebook not found")
+    return source
+
+
 def pack_inputs(area_code: str, params_file: str | Path | None, notebook: Path) -> dict:
-    """Everything a pack depends on, by hash: data files, params files, notebook, carerlib."""
+    """Everything a pack depends on, by hash: data files, params files, notebook, carerlib.
+    A custom notebook's path is recorded too, so the pack and its index can say so."""
     params_files = [paths.PARAMS_DIR / "defaults.yaml", paths.PARAMS_DIR / "data_sources.yaml",
                     area_params_path(area_code)]
     if params_file:
@@ -76,6 +87,7 @@ def pack_inputs(area_code: str, params_file: str | Path | None, notebook: Path) 
         "data": data,
         "params": {p.name: file_digest(p) for p in params_files if p.exists()},
         "notebook": file_digest(notebook),
+        **({"custom_notebook": str(notebook.resolve())} if is_custom_notebook(notebook) else {}),
         "carerlib": code_digest(),
     }
 
@@ -200,7 +212,7 @@ def build_pack(
     params = load_params(area_code, params_file)
     root = (Path(out_root) if out_root else packs_dir()).resolve()
     root.mkdir(parents=True, exist_ok=True)
-    source = Path(notebook) if notebook else paths.NOTEBOOKS_DIR / params.pack.notebook
+    source = notebook_source(notebook, params.pack.notebook)
     staging = Path(tempfile.mkdtemp(dir=root, prefix=f".{area_code}.")).resolve()
     try:
         executed = staging / f"{area_code}.ipynb"
@@ -225,6 +237,9 @@ def build_pack(
         nb = nbformat.read(executed, as_version=4)
         title = f"{params.pack.title}: {area_code}"
         page = export_html(nb, title, self_contained)
+        if is_custom_notebook(source):  # the pack and its index say so
+            page = note_custom_notebook(page, source)
+            record_custom_notebook(staging, source)
         atomic.write_text(staging / "index.html", page)
         atomic.write_text(staging / INPUTS_FILE,
                           json.dumps(pack_inputs(area_code, params_file, source), indent=2))

@@ -11,8 +11,9 @@ from carerlib.pack.sections.base import SectionResult, assemble, missing, part
 from carerlib.pack.sections.context import PackContext
 
 KEY, TITLE = "value", "Economic value of unpaid care"
-NEEDS_OFFICIAL = ("The economic value of unpaid care needs the official Census tables of carers "
-                  "by hours band, which the embedded sample does not hold.")
+NEEDS_OFFICIAL = ("The economic value of unpaid care is worked out from the official Census "
+                  "tables of carers by hours band, so it is not shown for a pack built from the "
+                  "embedded sample.")
 
 
 def value(ctx: PackContext) -> SectionResult:
