@@ -224,7 +224,7 @@ def test_summary_and_figures_follow_the_sections_shown(official):
     # Full summary: prevalence, 50+ hours, change since 2011, reach, ASCOF quality of life,
     # value, support ratio, breaks. Shown here: the summary's own two, carers' and value's.
     every = [b.figure for b in full.section("summary").blocks]
-    assert len(every) == 8 and every[3].startswith("Services know at most")
+    assert len(every) == 8 and every[3].startswith("The council knew 1,009 carers")
     assert every[6].startswith("Southend-on-Sea has 3.25 people aged 15–64")
     assert statements == [every[i] for i in (0, 1, 2, 5)]
     assert "potential_support_ratio_end" not in part.figures
