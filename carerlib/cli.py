@@ -64,12 +64,12 @@ def _packs(args: argparse.Namespace) -> int:
     from carerlib.pack.batch import run_batch, select_areas
     from carerlib.params import check_area_code
 
-    for code in args.areas or []:
+    for code in [*(args.areas or []), *([args.within] if args.within else [])]:
         check_area_code(code, "command line")
     _check_out(args.out)
-    codes = select_areas(args.areas, args.group, args.all, args.params)
+    codes = select_areas(args.areas, args.group, args.all, args.params, within=args.within)
     if not codes:
-        print("no areas selected (use --areas, --group or --all)", file=sys.stderr)
+        print("no areas selected (use --areas, --within, --group or --all)", file=sys.stderr)
         return 2
     report = run_batch(codes, workers=args.workers, force=args.force, params_file=args.params,
                        out_root=args.out, self_contained=args.self_contained,
@@ -154,6 +154,8 @@ def parser() -> argparse.ArgumentParser:
                        help="every LTLA, UTLA and region the data covers")
     which.add_argument("--areas", nargs="+", metavar="CODE", help="these area codes")
     which.add_argument("--group", metavar="NAME", help="a named batch from params (batches:)")
+    which.add_argument("--within", metavar="CODE",
+                       help="every LTLA inside this county, region or group, e.g. E10000012")
     packs.add_argument("--workers", type=int, default=None, help="parallel packs (default: cores)")
     packs.add_argument("--force", action="store_true", help="rebuild packs whose inputs are "
                                                            "unchanged")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, PrivateAttr, ValidationError, field_validator
 
@@ -148,6 +148,20 @@ class KnownCarers(Strict):
     count: int = Field(ge=0, le=MAX_CARERS)
     period: str
     source: str = Field(min_length=1)
+    # Carers the council knows (assessed or reviewed) or a benefit count, which is not a count of
+    # carers known to services and is reported as its own measure.
+    kind: Literal["known_to_council", "carers_allowance"] = "known_to_council"
+
+
+class PublishedFigure(Strict):
+    """A figure a local document published for a measure the pack computes, shown beside ours."""
+    measure: Literal["potential_support_ratio"]
+    label: str
+    from_year: int | None = None  # None: the document's base year is not stated (ours: the
+    to_year: int                  # projection's first year)
+    change: float  # proportional change, -0.31 for "fall 31%"
+    source: str = Field(min_length=1)
+    why: str = Field(min_length=1)  # why it differs from the pack's figure
 
 
 class Group(Strict):
@@ -174,6 +188,7 @@ class Area(Strict):
     code: str = Field(pattern=r"^([EWK]\d{8}|[A-Za-z][A-Za-z0-9_]{0,39})$")
     name: str
     known_carers: list[KnownCarers] = Field(default_factory=list)
+    published: list[PublishedFigure] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
 
 

@@ -17,7 +17,7 @@ from carerlib.data.ascof import (
     read_ascof_outcomes,
 )
 from carerlib.errors import DataError
-from carerlib.measures.ascof import carer_outcomes
+from carerlib.measures.ascof import COMPARISON_COLUMNS, carer_outcomes
 
 DATA = MIRROR
 ASCOF = DATA / "ascof" / "asc-outcomes-la-2015-16-to-2022-23.csv"
@@ -88,7 +88,7 @@ def test_southend_carer_outcomes(
     n_ranked: int,
 ) -> None:
     result = carer_outcomes(ascof, SOUTHEND)
-    assert list(result.table.columns) == OUTCOME_COLUMNS
+    assert list(result.table.columns) == OUTCOME_COLUMNS + COMPARISON_COLUMNS
     assert result.notes == []
     row = result.table[
         (result.table["measure"] == measure) & (result.table["financial_year"] == year)
@@ -124,7 +124,7 @@ def test_england_median_matches_published_median(ascof: pd.DataFrame) -> None:
 def test_district_is_empty_with_a_reason(ascof: pd.DataFrame) -> None:
     result = carer_outcomes(ascof, "E07000070")  # Chelmsford: a district, no social care duty
     assert result.table.empty
-    assert list(result.table.columns) == OUTCOME_COLUMNS
+    assert list(result.table.columns) == OUTCOME_COLUMNS + COMPARISON_COLUMNS
     assert "not in the ASCOF file" in result.notes[0]
 
 
@@ -192,3 +192,40 @@ def test_reader_errors(tmp_path: Path) -> None:
     path.write_text(header + good.replace("2021-22", "2021"))
     with pytest.raises(DataError, match="financial year"):
         read_ascof_outcomes(path)
+
+
+# --- "similar" within the councils' spread ----------------------------------------------------
+
+
+def test_a_gap_of_a_tenth_is_similar_not_better(ascof):
+    """Sheffield scored 7.3 in 2021-22 against the England median 7.2: Oflog's extract puts it
+    0.33 median absolute deviations from the median (MAD 0.3), so it is "similar"."""
+    row = carer_outcomes(ascof, "E08000019").table.set_index(["ascof", "financial_year"]).loc[
+        ("1D", "2021-22")]
+    assert (row["value"], row["england_median"]) == (7.3, 7.2)
+    assert row["mad"] == pytest.approx(0.3)
+    assert row["flag"] == "similar"
+
+
+def test_clear_gaps_are_flagged_with_a_rank_band(ascof):
+    table = carer_outcomes(ascof, SOUTHEND).table.set_index(["ascof", "financial_year"])
+    southend = table.loc[("1D", "2021-22")]
+    assert southend["value"] == 8.2 and southend["flag"] == "higher"  # 1.0 above, MAD 0.3
+    assert (southend["rank"], southend["rank_band"]) == (2, "top quarter")
+    manchester = carer_outcomes(ascof, "E08000003").table.set_index(["ascof", "financial_year"])
+    assert manchester.loc[("1D", "2018-19"), "flag"] == "lower"  # 6.9 against 7.4
+    assert manchester.loc[("1D", "2018-19"), "rank_band"] == "bottom quarter"  # 125 of 151
+
+
+def test_rank_bands_and_threshold_from_params():
+    from carerlib.measures.ascof import SimilarWithin, compare_with_median, rank_band
+    from carerlib.params import load_params
+
+    assert [rank_band(r, 100) for r in (1, 25, 26, 50, 51, 75, 76, 100)] == [
+        "top quarter", "top quarter", "second quarter", "second quarter", "third quarter",
+        "third quarter", "bottom quarter", "bottom quarter"]
+    assert compare_with_median(7.6, 7.2, 0.3, 1.0) == "higher"
+    assert compare_with_median(7.5, 7.2, 0.3, 1.0) == "similar"
+    assert compare_with_median(7.5, 7.2, 0.3, 0.5) == "higher"
+    similar = load_params().health.ascof_similar
+    assert isinstance(similar, SimilarWithin) and similar.mads == 1.0 and "Oflog" in similar.source

@@ -38,10 +38,13 @@ def test_finish_exports_what_was_shown(mirror, tmp_path, capsys):
     assert (tmp_path / "tables" / "centre_members.csv").read_text().splitlines() == [
         "locality,members", "Leigh,120", "Shoebury,95"]
     headlines = json.loads((tmp_path / "headlines.json").read_text())
-    # The summary's own two statements, then Reach's (in the summary and in its section).
-    reach = ("Services know at most 1,650 carers (adults receiving carer's allowance, November "
-             "2012): 9.3% of the 17,682 carers counted by the Census 2011.")
-    assert headlines["statements"][2:] == [reach, reach]
+    # The summary's own two statements, then Reach's, each once: carers known to the council
+    # (also in the summary), then Carer's Allowance as its own measure (issue 11).
+    council = ("The council knew 1,009 carers (carers assessed or reviewed by the council, "
+               "2012/13): 5.7% of the 17,682 carers counted by the Census 2011.")
+    allowance = ("1,650 adults in Southend-on-Sea received Carer's Allowance (November 2012), "
+                 "9.3% of the 17,682 carers counted by the Census 2011.")
+    assert headlines["statements"][2:] == [council, allowance]
     assert headlines["statements"][0].startswith("15,019 usual residents aged 5 and over")
     assert set(headlines["figures"]) == {"carers_2021", "prevalence_2021", "prevalence_flag",
                                          "share_50_plus_hours"}

@@ -38,10 +38,25 @@ PARAMS_FILE = Path(__file__).resolve().parents[1] / "params" / "defaults.yaml"
 SOUTHEND = southend_proxy_inputs()
 
 
+ESSEX_FILE = PARAMS_FILE.parent / "areas" / "E10000012.yaml"
+
+
 @pytest.fixture(scope="module")
 def raw_params() -> dict[str, Any]:
+    """The defaults with Essex's commitments (an area's own, not a default)."""
     with PARAMS_FILE.open(encoding="utf-8") as f:
-        return yaml.safe_load(f)
+        raw = yaml.safe_load(f)
+    with ESSEX_FILE.open(encoding="utf-8") as f:
+        raw["breaks"]["commitments"] = yaml.safe_load(f)["breaks"]["commitments"]
+    return raw
+
+
+def test_commitments_only_where_an_area_gives_them():
+    from carerlib.params import load_params
+
+    assert load_params("E06000033").breaks.commitments is None
+    assert load_params("W06000015").breaks.commitments is None
+    assert load_params("E10000012").breaks.commitments.title == "Financial commitments for 2012/13"
 
 
 @pytest.fixture(scope="module")
@@ -120,7 +135,7 @@ def test_commitments_subtotal_after_members():
 
 def test_commitments_from_params_file(params: BreaksParams):
     table = params.commitments_table().set_index("organisation")
-    # Illustrative figures in params/defaults.yaml, chosen to be whole numbers of £54 breaks.
+    # Illustrative figures in params/areas/E10000012.yaml, whole numbers of £54 breaks.
     assert table.loc["North Essex Cluster", "breaks"] == 513_000
     assert table.loc["North Essex Cluster", "indicative_breaks"] == pytest.approx(9_500)
     assert table.loc["Total", "breaks"] == 1_053_000

@@ -48,21 +48,42 @@ def test_group_is_summed_and_compared_with_its_county(official):
 
 
 def test_support_ratio_statement_falls_back_to_censuses(official):
+    """Cardiff: no Welsh projection is loaded, so the statement compares the censuses and says
+    so plainly."""
     from carerlib.measures.dependency import potential_support_ratio
 
-    ev = build_evidence("E07000223", load_params("E07000223"), official=official)  # Adur
+    ev = build_evidence("W06000015", load_params("W06000015"), official=official)
     psr = {}
     for frame in (official.ages_2011, official.ages_2021):
-        table = potential_support_ratio(frame[frame["area_code"] == "E07000223"])
+        table = potential_support_ratio(frame[frame["area_code"] == "W06000015"])
         psr[int(table["year"].iloc[0])] = float(table["value"].iloc[0])
     statement = next(b.figure for b in ev.section("summary").blocks
                      if isinstance(b, Statement) and "aged 65+" in b.figure)
     assert statement == (
-        f"Adur had {psr[2021]:.2f} people aged 15–64 for every person aged 65+ in 2021, against "
-        f"{psr[2011]:.2f} in 2011 ({psr[2021] / psr[2011] - 1:+.1%}); the 2016-based projections "
-        "for the area lack working ages, so they give no future ratio.")
+        f"Cardiff had {psr[2021]:.2f} people aged 15–64 for every person aged 65+ in 2021, "
+        f"against {psr[2011]:.2f} in 2011 ({psr[2021] / psr[2011] - 1:+.1%}); no Welsh "
+        "population projection is loaded, so there is no future ratio.")
     assert ev.figures["potential_support_ratio_2021"] == pytest.approx(psr[2021])
     assert "potential_support_ratio_end" not in ev.figures
+    notes = [t for t in _texts(ev.section("future"))]
+    assert any("No Welsh population projection is loaded" in t for t in notes)
+
+
+def test_every_english_district_gets_a_future_support_ratio(official):
+    """Adur was told the 2016-based projection lacks working ages; the 2018-based projection
+    (5-year bands, 15-64 per 65+) now gives its future ratio, hand-checked from the bands."""
+    from carerlib.measures.dependency import potential_support_ratio
+
+    ev = build_evidence("E07000223", load_params("E07000223"), official=official)  # Adur
+    frame = official.projection_2018
+    psr = potential_support_ratio(frame[frame["area_code"] == "E07000223"]).set_index("year")
+    statement = next(b.figure for b in ev.section("summary").blocks
+                     if isinstance(b, Statement) and "aged 65+" in b.figure)
+    start, end = psr.loc[2018, "value"], psr.loc[2041, "value"]
+    assert statement == (
+        f"Adur has {start:.2f} people aged 15–64 for every person aged 65+ in 2018; the "
+        f"2018-based projection gives {end:.2f} by 2041 ({end / start - 1:+.1%}).")
+    assert ev.figures["potential_support_ratio_basis"] == "2041, 2018-based projection"
 
 
 def test_breaks_costs_restated_in_one_price_year(tmp_path):
@@ -74,11 +95,14 @@ def test_breaks_costs_restated_in_one_price_year(tmp_path):
     section, statements = result.section, result.headline
     table = next(t for t in section.tables() if t.name == "unit_costs")
     assert "2023/24 prices" in table.title
-    # Illustrative index: 2010/11 = 100, 2012/13 = 104, 2023/24 = 129.4.
-    assert table.data["value_uplifted"].round(2).tolist() == [
-        round(4254 * 1.294, 2), round(1067 * 1.294, 2), round(2500 * 129.4 / 104, 2)]
-    # 40 breaks × £3,110.58 = £124,423; 40 × (£5,504.68 + 2 × £1,380.70) = £330,643.
-    assert "cost £124,423 and avoid an estimated £330,643" in statements[0].figure
+    # GDP deflator, financial year = mean of its calendar years: 2010/11 = (69.1217 + 70.834)
+    # / 2, 2012/13 = (71.9294 + 73.4795) / 2, 2023/24 = (96.2507 + 100) / 2.
+    fy10, fy12, fy23 = (69.1217 + 70.834) / 2, (71.9294 + 73.4795) / 2, (96.2507 + 100) / 2
+    rehab, residential, brk = 4254 * fy23 / fy10, 1067 * fy23 / fy10, 2500 * fy23 / fy12
+    assert table.data["value_uplifted"].tolist() == pytest.approx([rehab, residential, brk])
+    # 40 breaks × £3,374.12 = £134,965; 40 × (£5,965.11 + 2 × £1,496.18) = £358,299.
+    assert round(40 * brk) == 134_965 and round(40 * (rehab + 2 * residential)) == 358_299
+    assert "cost £134,965 and avoid an estimated £358,299" in statements[0].figure
 
 
 def test_partial_cache_falls_back_to_mirror(mirror, tmp_path, monkeypatch):
@@ -130,8 +154,10 @@ def test_price_year_moves_the_uncertainty_ranges_too(tmp_path):
     uplifted, _ = _breaks(tmp_path, 'breaks:\n  price_year: "2023/24"\n')
     tornado = next(c for c in uplifted.charts() if c.name == "sensitivity").data
     rehab = tornado.set_index("input").loc["Rehabilitation episode cost (£)"]
-    # Published range £3,000-£5,500 (2010/11 prices) x 1.294 = £3,882-£7,117; base £5,504.68.
-    assert (rehab["low"], rehab["high"]) == pytest.approx((3000 * 1.294, 5500 * 1.294))
+    # Published range £3,000-£5,500 (2010/11 prices) x 1.4022 (GDP deflator, 2010/11 to
+    # 2023/24, financial years as the mean of their calendar years) = £4,207-£7,712.
+    factor = (96.2507 + 100) / (69.1217 + 70.834)
+    assert (rehab["low"], rehab["high"]) == pytest.approx((3000 * factor, 5500 * factor))
     mc_before = next(c for c in published.charts() if c.name == "monte_carlo").data
     mc_after = next(c for c in uplifted.charts() if c.name == "monte_carlo").data
     assert (mc_after.set_index("measure").loc["net_saving", "mean"]
@@ -156,8 +182,8 @@ def test_whole_cohort_wording_and_no_trivial_break_even(tmp_path):
         tmp_path, "breaks:\n  health_breakdown:\n    breaks_for: cohort\n")
     # 100 carers x £2,500 = £250,000 against 40 x £6,388 = £255,520.
     assert statements[0].figure.startswith(
-        "Modelled scenario (published prices): breaks for 100 carers (the whole cohort) cost "
-        "£250,000")
+        "Worked example from the Southend joint carers strategy 2013 (002, §6), published prices "
+        "(2010/11, 2012/13): breaks for 100 carers (the whole cohort) cost £250,000")
     even = next(t for t in section.tables() if t.name == "break_even").data.set_index("input")
     assert even.loc["Carers in the cohort", "saving_when"] == "scales with it"
     assert even.loc["Share of carers at risk of breakdown", "break_even_value"] == pytest.approx(
@@ -198,7 +224,7 @@ def test_summary_and_figures_follow_the_sections_shown(official):
     # Full summary: prevalence, 50+ hours, change since 2011, reach, ASCOF quality of life,
     # value, support ratio, breaks. Shown here: the summary's own two, carers' and value's.
     every = [b.figure for b in full.section("summary").blocks if isinstance(b, Statement)]
-    assert len(every) == 8 and every[3].startswith("Services know at most")
+    assert len(every) == 8 and every[3].startswith("The council knew 1,009 carers")
     assert every[6].startswith("Southend-on-Sea has 3.25 people aged 15–64")
     assert statements == [every[i] for i in (0, 1, 2, 5)]
     assert "potential_support_ratio_end" not in part.figures

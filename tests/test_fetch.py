@@ -140,7 +140,7 @@ def test_every_dataset_is_checked_before_it_lands(mirror, tmp_path):
 
 def test_whole_mirror_passes_its_checks(mirror, tmp_path):
     report = fetch.fetch(dest=tmp_path / "cache", mirror=mirror)
-    assert len(report.fetched) == 14  # every dataset except the UTLA TS039 the mirror lacks
+    assert len(report.fetched) == 16  # every dataset except the UTLA TS039 the mirror lacks
     assert list(report.skipped) == ["ts039_utla"]
 
 

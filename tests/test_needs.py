@@ -69,3 +69,27 @@ def test_wilson_interval_hand_checked():
 def test_benchmark_flags():
     flags = compare_to([0.10, 0.05, 0.07], [0.12, 0.06, 0.09], [0.08, 0.08, 0.08])
     assert flags.tolist() == ["higher", "lower", "similar"]
+
+
+def test_value_of_care_restated_in_2024_prices(mirror):
+    """Southend 2011: 317,285 hours a week x £18 x 52 = £296,978,760 a year in 2011 prices
+    (the strategy's £296.6m); the GDP deflator (2011 -> 2024: 100 / 70.834) gives about
+    £419.3m in 2024 prices."""
+    import pandas as pd
+
+    from carerlib.measures.needs import economic_value, restate_value
+    from carerlib.params import load_params
+
+    carers = pd.DataFrame({"area_code": "E06000033", "area_name": "Southend-on-Sea",
+                           "year": 2011, "band": ["up_to_19", "20_to_49", "50_plus"],
+                           "carers": [11412, 2131, 4139]})
+    hours = {"up_to_19": 5, "20_to_49": 25, "50_plus": 50}
+    values = economic_value(carers, hours, 18.0)
+    index = load_params().breaks.price_index
+    assert index.latest_calendar_year() == "2024"
+    out = restate_value(values, "2011", "2024", index.factor("2011", "2024")).iloc[0]
+    assert out["value_per_year"] == pytest.approx(296_978_760)
+    assert out["value_per_year_restated"] == pytest.approx(296_978_760 * 100 / 70.834)
+    assert round(out["factor"], 3) == 1.412
+    assert out["cost_per_hour_restated"] == pytest.approx(25.41, abs=0.01)
+    assert (out["price_year"], out["restated_price_year"]) == ("2011", "2024")

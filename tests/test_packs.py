@@ -61,7 +61,8 @@ def test_southend_pack_headlines(southend):
     assert "On 2011 counts it was £297.0m a year (£5.71m a week)" in text
     assert "17,682 carers in 2011 and 15,019 in 2021 (-15.1%)" in text
     assert "187th highest of 331 (all LTLAs)" in text
-    assert "8.2 out of 12 in 2021-22 (England median 7.2; rank 2 of 149 councils)" in text
+    assert ("8.2 out of 12 in 2021-22, above the England median of 7.2 (half of councils score "
+            "within 0.3 of it; rank 2 of 149 councils, top quarter)") in text
     assert "3.25 people aged 15–64 for every person aged 65+ in 2022" in text
     assert "2.66 by 2041 (-18.2%)" in text
     assert "£155,520" in text and "£6,355" in text and "6,388" in text
@@ -77,7 +78,8 @@ def test_southend_pack_tables_written(southend):
     carers = (folder / "tables" / "carers_by_band_2021.csv").read_text()
     assert "5320" in carers and "4568" in carers
     book = openpyxl.load_workbook(folder / "E06000033.xlsx", read_only=True)
-    assert "economic_value" in book.sheetnames and "commitments" in book.sheetnames
+    assert "economic_value" in book.sheetnames and "area_breaks_scenario" in book.sheetnames
+    assert "commitments" not in book.sheetnames  # Southend's params give none
     headlines = json.loads((folder / "headlines.json").read_text())
     assert headlines["figures"]["carers_2021"] == 15_019
     assert json.loads((folder / "inputs.json").read_text())["area_code"] == "E06000033"
@@ -168,7 +170,7 @@ def test_borough_packs(borough_packs, code, name, carers):
 def test_welsh_pack_compares_with_england_and_wales(borough_packs):
     text = text_of((borough_packs / "W06000015" / "index.html").read_text(encoding="utf-8"))
     assert "England and Wales (8.9%)" in text
-    assert "do not cover Cardiff" in text  # no projection data: said, not failed
+    assert "No Welsh population projection is loaded" in text  # said plainly, not failed
 
 
 def test_names_from_params_are_escaped(mirror, tmp_path):

@@ -117,3 +117,49 @@ def test_params_file_uplift():
     raw["breaks"]["price_year"] = "2030/31"
     with pytest.raises(ParamsError, match=r"breaks\.price_year: price year '2030/31'"):
         load_breaks_params(raw)
+
+
+# --- the ONS GDP deflator (registered dataset gdp_deflator) -------------------------------------
+
+
+def test_deflator_2011_to_2024_and_financial_year_convention(mirror):
+    from carerlib.data.deflator import read_gdp_deflator
+    from carerlib.measures.prices import deflator_values
+
+    frame = read_gdp_deflator(mirror / "prices" / "gdp-deflator-ybgb-2024base.csv")
+    values = deflator_values(frame)
+    index = PriceIndex(name="deflator", source="ONS YBGB", values=values)
+    # MANIFEST: 2011 -> 2024 multiplies by 100 / 70.834 = 1.412
+    assert index.factor("2011", "2024") == pytest.approx(100 / 70.834)
+    assert round(index.factor("2011", "2024"), 3) == 1.412
+    # 2010/11 is the mean of 2010 (69.1217) and 2011 (70.834)
+    assert values["2010/11"] == pytest.approx((69.1217 + 70.834) / 2)
+    assert "2024/25" not in values  # no 2025 row: never extrapolated
+
+
+def test_params_price_index_is_the_deflator_dataset(mirror):
+    from carerlib.params import load_params
+
+    index = load_params().breaks.price_index
+    assert index.dataset == "gdp_deflator" and "ILLUSTRATIVE" not in index.name
+    assert index.index("2024") == 100.0
+    assert index.financial_years.startswith("a financial year")
+
+
+def test_dataset_index_without_data_fails_on_use_not_on_load(monkeypatch, tmp_path):
+    monkeypatch.setenv("CARERLIB_CACHE", str(tmp_path / "empty"))
+    monkeypatch.delenv("CARERLIB_DATA_MIRROR", raising=False)
+    index = PriceIndex(name="deflator", source="ONS", dataset="gdp_deflator")
+    assert not index.values and index.covers("2010/11") and not index.covers("2010/12")
+    with pytest.raises(PriceYearError, match="dataset 'gdp_deflator'.*carerlib data fetch"):
+        index.factor("2011", "2024")
+
+
+def test_bad_deflator_row_is_named(tmp_path):
+    from carerlib.data.deflator import read_gdp_deflator
+    from carerlib.errors import DataError
+
+    path = tmp_path / "deflator.csv"
+    path.write_text('"year","value"\n2010,69.1\n2011,-1\n')
+    with pytest.raises(DataError, match=r"deflator\.csv.*row 3.*value"):
+        read_gdp_deflator(path)

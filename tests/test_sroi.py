@@ -267,3 +267,22 @@ def test_params_file_sroi_errors_name_the_key():
     assert result.present_value_cashable + result.present_value_social == pytest.approx(
         result.present_value
     )
+
+
+def test_proxies_restated_in_the_models_price_year(mirror):
+    """The £6,388 proxy is in 2010/11 prices; the SROI reports in 2012/13. With the GDP deflator
+    (financial year = mean of its calendar years) 2010/11 -> 2012/13 is
+    ((71.9294 + 73.4795) / 2) / ((69.1217 + 70.834) / 2)."""
+    from carerlib.measures.sroi import in_one_price_year
+    from carerlib.params import load_params
+
+    breaks = load_params().breaks
+    model, proxies = in_one_price_year(breaks.sroi, breaks.price_index)
+    factor = (71.9294 + 73.4795) / (69.1217 + 70.834)
+    row = proxies.set_index("outcome").loc["Carer health breakdown avoided"]
+    assert row["factor"] == pytest.approx(factor)
+    assert row["proxy_restated"] == pytest.approx(6388 * factor)
+    assert row["restated_price_year"] == "2012/13"
+    assert {o.price_year for o in model.outcomes} == {"2012/13"}
+    same = proxies.set_index("outcome").loc["Carer wellbeing improved"]
+    assert same["factor"] == 1.0 and same["proxy_restated"] == 1500

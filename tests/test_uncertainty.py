@@ -122,9 +122,21 @@ def test_break_even_values_for_targeted_breaks():
     assert table.loc["break_cost_per_carer", "saving_when"] == "below"
     # Rehab episode cost would have to fall to 2,500 - 2 x 1,067 = £366
     assert table.loc["rehab_episode_cost", "break_even_value"] == pytest.approx(366)
-    # Residential cost alone can't wipe out the saving: it would have to be negative
-    assert table.loc["residential_cost_per_week", "break_even_value"] == pytest.approx(-877)
-    assert not table.loc["residential_cost_per_week", "plausible"]
+    # Residential cost alone can't wipe out the saving: it would have to be -£877 a week, which
+    # is never shown as a figure, only explained
+    row = table.loc["residential_cost_per_week"]
+    assert np.isnan(row["break_even_value"]) and not row["plausible"]
+    assert row["saving_when"] == "always"
+    assert "-877" in row["note"] and "below zero" in row["note"]
+
+
+def test_break_even_table_has_no_negative_weeks_or_pounds():
+    for update in ({}, {"breaks_for": "cohort"}, {"share_at_risk": 0.9},
+                   {"break_cost_per_carer": 9000}):
+        table = health_breakdown_break_even(SOUTHEND.model_copy(update=update))
+        assert not (table["break_even_value"] < 0).any(), update
+        shares = table[table["input"].isin(["share_at_risk", "share_prevented"])]
+        assert not (shares["break_even_value"] > 1).any(), update
 
 
 def test_break_even_share_at_risk_for_whole_cohort():

@@ -128,6 +128,18 @@ def aggregate(frame: pd.DataFrame, members: pd.DataFrame, values: list[str],
     return out
 
 
+def ltlas_within(members: pd.DataFrame, area_code: str) -> list[str]:
+    """Every LTLA inside an area (a county, region, country or group), sorted by code.
+
+    An LTLA gives itself. An unknown code is a DataError naming it, so a mistyped `--within`
+    never builds nothing silently.
+    """
+    rows = members[members["area_code"] == area_code]
+    if rows.empty:
+        raise DataError("area lookup", f"unknown area code {area_code}")
+    return sorted(set(rows["member"]))
+
+
 def parents(members: pd.DataFrame, area_code: str) -> list[tuple[str, str, str]]:
     """(level, code, name) of an area's comparators, nearest first: county, region, country,
     England and Wales. A group is compared with the county, region and country its districts

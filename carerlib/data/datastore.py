@@ -31,6 +31,7 @@ class Dataset:
     archive: str | None = None
     member: str | None = None
     coverage: Coverage | None = None  # role (headline/secondary) and the areas it must cover
+    page: str | None = None  # the publisher's download page, for a reader to check provenance
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,8 @@ def registry(path: Path | None = None) -> Registry:
         if bool(entry.get("archive")) != bool(entry.get("member")):
             raise ParamsError(path, f"datasets.{key}", "give both archive and member, or neither")
         datasets[key] = Dataset(key=key, **{f: entry.get(f) for f in
-                                            ("path", "title", "vintage", "archive", "member")},
+                                            ("path", "title", "vintage", "archive", "member",
+                                             "page")},
                                 coverage=parse_coverage(key, entry, path))
     return Registry(raw["attribution"], raw["download_base"].rstrip("/"), datasets)
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from carerlib.data import areas, ascof, atomic, census, paths, projections
+from carerlib.data import areas, ascof, atomic, census, deflator, paths, projections
 from carerlib.data.checksums import sha256
 from carerlib.data.datastore import MANIFEST, Dataset, DataStore, registry
 from carerlib.data.official import OfficialData
@@ -40,6 +40,8 @@ VALIDATORS: dict[str, Callable[[Path], object]] = {
     "care_rates_by_age_sex": projections.read_national_care_rates,
     "snpp2022": projections.read_snpp2022,
     "snpp2016": projections.read_snpp2016,
+    "snpp2018": projections.read_snpp2018,
+    "gdp_deflator": deflator.read_gdp_deflator,
     "ascof": ascof.read_ascof_outcomes,
 }
 

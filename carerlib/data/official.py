@@ -209,8 +209,34 @@ class OfficialData:
 
     @cached_property
     def projection_2016(self) -> pd.DataFrame:
+        """2016-based (ages 60+) for every area whose districts it covers, on 2021 boundaries."""
         frame = self._covered("snpp2016", projections.read_snpp2016(self._path("snpp2016")))
+        frame = self._to_2021_codes(frame, ["population"], ["year", "age"])
         return self._aggregate_complete(frame, ["population"], ["year", "age"])
+
+    @cached_property
+    def projection_2018(self) -> pd.DataFrame:
+        """2018-based (all ages, 5-year bands) for every English district, county, region,
+        England and group, on 2021 boundaries.
+
+        Only district rows are read; authorities created since 2018 (BCP, Dorset, East and West
+        Suffolk, Somerset West and Taunton, Buckinghamshire, North and West Northamptonshire)
+        are the sums of their predecessor districts through the 2011->2021 lookup, and counties,
+        regions and England are sums of districts, like every other table here.
+        """
+        frame = projections.read_snpp2018(self._path("snpp2018"))
+        districts = self._covered("snpp2018", frame[
+            frame["area_code"].str[:3].isin(projections.DISTRICT_PREFIXES)])
+        by = ["year", "age", projections.BAND_COLUMN]
+        districts = districts.assign(**{projections.BAND_COLUMN: districts[
+            projections.BAND_COLUMN].fillna(-1)})  # groupby keeps the open band with a marker
+        mapped = self._to_2021_codes(districts, ["population"], by)
+        out = self._aggregate_complete(mapped, ["population"], by)
+        band = out[projections.BAND_COLUMN]
+        out[projections.BAND_COLUMN] = band.astype("Int64").mask(band < 0)
+        out = out.sort_values(["area_code", "year", "age"], ignore_index=True)
+        out.attrs = dict(frame.attrs)
+        return out[projections.BANDED_POPULATION_COLUMNS]
 
     def has_2011(self) -> bool:
         """Census 2011 care and ages, and the lookup that maps them to 2021 areas."""
@@ -226,10 +252,12 @@ class OfficialData:
         return out
 
     def projections(self) -> dict[str, pd.DataFrame]:
-        """Available projection vintages, by label."""
+        """Available projection vintages, by label, newest first."""
         out = {}
         if self.has("snpp2022"):
             out["2022-based"] = self.projection_2022
+        if self.has("snpp2018"):
+            out["2018-based"] = self.projection_2018
         if self.has("snpp2016"):
             out["2016-based"] = self.projection_2016
         return out

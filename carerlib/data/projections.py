@@ -49,6 +49,16 @@ ALL_HOURS = "all_carers"
 
 VINTAGE_SNPP2022 = "ONS 2022-based subnational projections (migration category variant)"
 VINTAGE_SNPP2016 = "ONS 2016-based subnational projections"
+VINTAGE_SNPP2018 = "ONS 2018-based subnational projections (principal)"
+
+#: Banded population frames (the 2018-based projections) add this column: the oldest age in the
+#: band (``age`` is its youngest), ``<NA>`` for the open top band ("90 and over").
+BAND_COLUMN = "max_age"
+BANDED_POPULATION_COLUMNS = [*POPULATION_COLUMNS[:4], BAND_COLUMN, "population"]
+
+#: Area codes of districts (unitary authorities, shire districts, metropolitan districts, London
+#: boroughs) in the ONS projection workbooks; counties, regions and England are sums of these.
+DISTRICT_PREFIXES = ("E06", "E07", "E08", "E09", "W06")
 
 
 _YEAR_COLUMN = re.compile(r"^\d{4}$")
@@ -79,6 +89,86 @@ def read_snpp2016(path: str | Path) -> pd.DataFrame:
     2021 codes. Ages start at 60, see :func:`age_coverage`.
     """
     return _read_wide_projection(path, name_column=None, vintage=VINTAGE_SNPP2016, tolerance=0.5)
+
+
+def read_snpp2018(path: str | Path, *, tolerance: float = 1.0) -> pd.DataFrame:
+    """Read the ONS 2018-based projections (persons, 5-year age bands) into a banded tidy frame.
+
+    The file is the Persons sheet of the ONS workbook saved as CSV: an unnamed row-index column,
+    ``CODE, AREA, AGE GROUP`` and one column per year, each number preceded by a space (whole
+    numbers in 2018, one decimal place after). Bands are kept as published, never split: ``age``
+    is the youngest age of a band and ``max_age`` its oldest (``<NA>`` for "90+"). Rows for every
+    area in the file are returned (districts, counties, regions, England); the bands must add to
+    "All ages" within ``tolerance`` people (the published figures are rounded to 0.1).
+    """
+    source = str(path)
+    raw = _read_csv(path)
+    validation.require_columns(raw, ["CODE", "AREA", "AGE GROUP"], source)
+    years = [c for c in raw.columns if _YEAR_COLUMN.match(str(c).strip())]
+    if not years:
+        raise DataError(source, "no year columns (e.g. '2018') found")
+    labels = raw["AGE GROUP"].str.strip()
+    parts = labels.str.extract(r"^(\d+)(?:-(\d+)|(\+))$")
+    is_total = labels.str.lower() == _ALL_AGES
+    unknown = parts[0].isna() & ~is_total
+    if unknown.any():
+        row = unknown.idxmax()
+        raise DataError(source, f"age group {raw.at[row, 'AGE GROUP']!r} not recognised",
+                        row=int(row), column="AGE GROUP")
+    raw["age"] = pd.to_numeric(parts[0]).astype("Int64")
+    raw[BAND_COLUMN] = pd.to_numeric(parts[1]).astype("Int64")
+    for column in years:
+        raw[column] = numeric_column(raw, column, source)
+    raw["area_code"] = raw["CODE"].str.strip()
+    raw["area_name"] = raw["AREA"].str.strip()
+    ages = raw[raw["age"].notna()]
+    _check_bands(ages, source)
+    _check_totals(ages, raw[raw["age"].isna()], years, source, tolerance)
+    tidy = ages.melt(id_vars=["area_code", "area_name", "age", BAND_COLUMN], value_vars=years,
+                     var_name="year", value_name="population")
+    tidy["year"] = tidy["year"].str.strip().astype(int)
+    tidy["age"] = tidy["age"].astype(int)
+    tidy = tidy.sort_values(["area_code", "year", "age"], ignore_index=True)
+    tidy = tidy[BANDED_POPULATION_COLUMNS]
+    tidy.attrs.update(source=source, vintage=VINTAGE_SNPP2018, age_coverage=age_coverage(tidy))
+    return tidy
+
+
+def is_banded(frame: pd.DataFrame) -> bool:
+    """Whether a population frame holds age bands (a ``max_age`` column) not single years."""
+    return BAND_COLUMN in frame.columns
+
+
+def _check_bands(ages: pd.DataFrame, source: str) -> None:
+    """Each area's bands must be unrepeated, contiguous from 0, and only the last open."""
+    repeated = ages.duplicated(["area_code", "age"])
+    if repeated.any():
+        raise DataError(source, "duplicate area and age band", row=int(repeated.idxmax()),
+                        column="AGE GROUP")
+    for code, bands in ages.groupby("area_code", sort=False):
+        bands = bands.sort_values("age")
+        starts = bands["age"].to_numpy(dtype=int)
+        ends = bands[BAND_COLUMN]
+        gaps = starts[1:] != ends.iloc[:-1].to_numpy(dtype="float64", na_value=np.nan) + 1
+        if starts[0] != 0 or gaps.any() or ends.iloc[:-1].isna().any():
+            raise DataError(source, f"age bands of {code} are not contiguous from 0 with one "
+                            "open top band", row=int(bands.index[0]), column="AGE GROUP")
+
+
+def _check_totals(ages: pd.DataFrame, totals: pd.DataFrame, years: list[str], source: str,
+                  tolerance: float) -> None:
+    """Bands must add to each area's "All ages" row within ``tolerance`` in every year."""
+    if totals.empty:
+        return
+    summed = ages.groupby("area_code")[years].sum()
+    stated = totals.groupby("area_code")[years].sum()
+    gap = (summed.reindex(stated.index) - stated).abs()
+    bad = gap > tolerance
+    if bad.to_numpy().any():
+        area, year = bad.stack().pipe(lambda s: s[s]).index[0]
+        raise DataError(source, f"age bands add to {summed.loc[area, year]:,.1f} but 'All ages'"
+                        f" is {stated.loc[area, year]:,.1f} for {area} in {year.strip()}",
+                        column=str(year))
 
 
 def age_coverage(frame: pd.DataFrame) -> tuple[int, int]:

@@ -3,13 +3,54 @@ its rank among councils."""
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
 
 from carerlib.data.ascof import ASCOF_COLUMNS, CARER_MEASURES, OUTCOME_COLUMNS
 from carerlib.errors import DataError
+
+#: Columns :func:`carer_outcomes` adds to the ASCOF layout: the spread of councils, the
+#: comparison with the England median and the quarter of councils the rank falls in.
+COMPARISON_COLUMNS = ["mad", "gap", "flag", "rank_band"]
+Flag = Literal["higher", "lower", "similar"]
+
+
+class SimilarWithin(BaseModel):
+    """When a council's ASCOF score counts as "similar" to the England median.
+
+    A gap of at most ``mads`` median absolute deviations (the spread of all councils' scores
+    that year, the measure Oflog's extract reports as ``MADs_from_median``) is "similar": a
+    score 0.1 above the median on a measure published to one decimal place is not a difference
+    a commissioner should act on.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    mads: float = Field(1.0, gt=0)
+    source: str = Field(
+        "Oflog adult social care outcomes extract: distance from the median in median absolute "
+        "deviations (MADs_from_median); gaps within 1 MAD are treated as similar",
+        min_length=1)
+
+
+def compare_with_median(value: float, median: float, mad: float, mads: float) -> Flag:
+    """"higher"/"lower" when ``value`` is more than ``mads`` x ``mad`` from ``median``, else
+    "similar" (also when the spread is zero and the values are equal)."""
+    gap = value - median
+    if abs(gap) <= mads * mad + 1e-9:
+        return "similar"
+    return "higher" if gap > 0 else "lower"
+
+
+def rank_band(rank: float, n_ranked: float) -> str:
+    """The quarter of councils a rank falls in (1 = best): "top quarter" ... "bottom quarter"."""
+    if pd.isna(rank) or not n_ranked:
+        return ""
+    quarter = min(int(4 * (rank - 1) // n_ranked), 3)
+    return ("top quarter", "second quarter", "third quarter", "bottom quarter")[quarter]
 
 
 class OutcomesResult(NamedTuple):
@@ -19,7 +60,8 @@ class OutcomesResult(NamedTuple):
     notes: list[str]
 
 
-def carer_outcomes(frame: pd.DataFrame, area_code: str) -> OutcomesResult:
+def carer_outcomes(frame: pd.DataFrame, area_code: str,
+                   similar: SimilarWithin | None = None) -> OutcomesResult:
     """Carer outcomes for one council, with England and regional comparators.
 
     One row per carer measure and survey year: ``value``; ``england_median`` (median of all
@@ -29,8 +71,12 @@ def carer_outcomes(frame: pd.DataFrame, area_code: str) -> OutcomesResult:
     district, which has no social care duty) gives an empty table and a note.
 
     Output columns: ``area_code, area_name, financial_year, ascof, measure, label, value,
-    england_median, region, region_median, rank, n_ranked, higher_is_better, note``.
+    england_median, region, region_median, rank, n_ranked, higher_is_better, note`` and
+    :data:`COMPARISON_COLUMNS`: ``mad`` (median absolute deviation of all councils' values that
+    year), ``gap`` (value - England median), ``flag`` ("higher"/"lower"/"similar", see
+    :class:`SimilarWithin`) and ``rank_band`` (quarter of councils).
     """
+    similar = similar or SimilarWithin()
     missing = [c for c in ASCOF_COLUMNS if c not in frame.columns]
     if missing:
         raise DataError("ASCOF frame", "required column missing", column=missing[0])
@@ -44,6 +90,8 @@ def carer_outcomes(frame: pd.DataFrame, area_code: str) -> OutcomesResult:
     by_year = carers.groupby(["measure", "financial_year"])["value"]
     by_region = carers.groupby(["measure", "financial_year", "region"])["value"]
     carers["england_median"] = by_year.transform("median")
+    carers["mad"] = (carers["value"] - carers["england_median"]).abs().groupby(
+        [carers["measure"], carers["financial_year"]]).transform("median")
     carers["n_ranked"] = by_year.transform("count").astype("int64")
     carers["region_median"] = by_region.transform("median")
     best_high = by_year.rank(ascending=False, method="min")
@@ -86,8 +134,21 @@ def carer_outcomes(frame: pd.DataFrame, area_code: str) -> OutcomesResult:
         for measure, year in unpublished[["measure", "financial_year"]].itertuples(index=False)
     ]
     table = table.sort_values(["ascof", "financial_year"], ignore_index=True)
-    return OutcomesResult(table[OUTCOME_COLUMNS], notes)
+    return OutcomesResult(_compare(table, similar)[OUTCOME_COLUMNS + COMPARISON_COLUMNS], notes)
+
+
+def _compare(table: pd.DataFrame, similar: SimilarWithin) -> pd.DataFrame:
+    """Add gap, flag and rank band to each row (blank where the council has no value)."""
+    table = table.copy()
+    table["gap"] = table["value"] - table["england_median"]
+    table["flag"] = [
+        "" if pd.isna(v) else compare_with_median(v, m, d, similar.mads)
+        for v, m, d in zip(table["value"], table["england_median"], table["mad"], strict=True)]
+    table["rank_band"] = [rank_band(r, n) for r, n in zip(table["rank"], table["n_ranked"],
+                                                          strict=True)]
+    return table
 
 
 def _empty() -> pd.DataFrame:
-    return pd.DataFrame({column: pd.Series(dtype="object") for column in OUTCOME_COLUMNS})
+    return pd.DataFrame({column: pd.Series(dtype="object")
+                         for column in OUTCOME_COLUMNS + COMPARISON_COLUMNS})

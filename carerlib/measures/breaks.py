@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -371,7 +371,7 @@ def health_breakdown_proxy(
 def break_even_curve(inputs: HealthBreakdownInputs, points: int = 101) -> pd.DataFrame:
     """Net saving against the share of carers at risk, for breaks to the at-risk carers only and
     for breaks to the whole cohort (the scenario in which 39.1% is the break-even share)."""
-    share = np.linspace(0, 1, points)
+    share = np.round(np.linspace(0, 1, points), 12)  # 0.3, not 0.30000000000000004
     frames = []
     for breaks_for, label in (("at_risk", "breaks for carers judged at risk"),
                               ("cohort", "breaks for the whole cohort")):
@@ -589,7 +589,8 @@ _REFERENCE_RETURNS: tuple[dict[str, Any], ...] = (
         "measure": "modelled return to the commissioner per £1 spent on breaks",
         "period": "not stated",
         "kind": "cashable",
-        "source": "Carers Trust with nef, carers' breaks return-on-investment tool",
+        "source": "Carers Trust with nef, carers' breaks return-on-investment tool (not among "
+                  "the source documents: check the published tool before quoting)",
     },
 )
 
@@ -602,7 +603,38 @@ def reference_returns() -> pd.DataFrame:
     value) or "other" (activity measures such as bed days). These are each scheme's own claims,
     measured in different ways: compare with care.
     """
-    return pd.DataFrame(list(_REFERENCE_RETURNS))
+    frame = pd.DataFrame(list(_REFERENCE_RETURNS))
+    frame["unit"] = frame["provider"].map(_REFERENCE_UNITS).fillna("£")
+    return frame
+
+
+#: The unit of each reference return's ``value`` (default "£"), so a table never formats bed
+#: days or a share as money.
+_REFERENCE_UNITS = {
+    "Crossroads Care Cambridge with NHS Cambridge": "share",
+    "Bristol & South Gloucestershire Carers Centre": "bed days",
+    "Carers Trust with the New Economics Foundation (nef)": "£ per £1",
+}
+
+
+def reference_returns_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """The reference returns laid out with one unit per column: investment (£), return (£),
+    return per £1, and any other result in its own words (a share, bed days)."""
+    money = frame["unit"] == "£"
+    other = frame["unit"].isin(["share", "bed days"])
+    per_pound = frame["ratio"].where(frame["ratio"].notna(), frame["value"].where(
+        frame["unit"] == "£ per £1"))
+    words = [f"{v:.0%} of prescriptions" if u == "share" else f"{v:,.0f} {u}"
+             for v, u in zip(frame["value"], frame["unit"], strict=True)]
+    return pd.DataFrame({
+        "scheme": frame["scheme"], "provider": frame["provider"],
+        "investment (£)": frame["investment"].where(money),
+        "return (£)": frame["value"].where(money),
+        "return per £1": per_pound,
+        "other result": [w if o else "" for w, o in zip(words, other, strict=True)],
+        "what was measured": frame["measure"],
+        "period (as published)": frame["period"].replace({"not stated": ""}),
+        "kind": frame["kind"], "source": frame["source"]})
 
 
 # --- parameters ---------------------------------------------------------------------------------
@@ -626,6 +658,38 @@ def _price_years(obj: Any, path: str = "") -> Iterable[tuple[str, str]]:
             yield from _price_years(item, f"{path}.{key}")
 
 
+class AreaScenarioParams(StrictModel):
+    """How an area's own breaks scenario is sized from its census: carers in ``band`` (hours a
+    week, Census 2021) times ``share_reached``; the share at risk and the unit costs are the
+    health-breakdown proxy's."""
+
+    band: Literal["up_to_19", "20_to_49", "50_plus"] = "50_plus"
+    share_reached: ProportionFigure
+
+
+class AreaScenario(NamedTuple):
+    """An area's breaks scenario: the proxy's result and the whole numbers it was sized from."""
+
+    carers_in_band: int
+    cohort: int
+    at_risk: int
+    result: HealthBreakdownResult
+
+
+def area_scenario(inputs: HealthBreakdownInputs, carers_in_band: float,
+                  share_reached: float) -> AreaScenario:
+    """The proxy for an area's cohort: ``carers_in_band x share_reached`` carers, of whom the
+    proxy's share are at risk, both rounded to whole carers (the share at risk is then the
+    ratio of the two, so every figure in a sentence multiplies out exactly)."""
+    if carers_in_band < 0:
+        raise ValueError(f"carers can't be negative, got {carers_in_band}")
+    cohort = round(carers_in_band * share_reached)
+    at_risk = round(cohort * inputs.share_at_risk)
+    share = at_risk / cohort if cohort else 0.0
+    sized = inputs.model_copy(update={"cohort": float(cohort), "share_at_risk": share})
+    return AreaScenario(round(carers_in_band), cohort, at_risk, health_breakdown_proxy(sized))
+
+
 class BreaksParams(StrictModel):
     """The ``breaks:`` section of the parameter file, validated.
 
@@ -638,8 +702,9 @@ class BreaksParams(StrictModel):
     price_index: PriceIndex
     price_year: PriceYear | None = None
     break_rate: BreakRate
-    commitments: CommitmentsParams
+    commitments: CommitmentsParams | None = None  # an area's own, in params/areas/CODE.yaml
     health_breakdown: HealthBreakdownParams
+    area_scenario: AreaScenarioParams | None = None
     cost_avoidance: CostAvoidanceParams
     sroi: SroiParams
     monte_carlo: MonteCarloSettings
@@ -654,11 +719,11 @@ class BreaksParams(StrictModel):
             return value
         found = [("", value)] if isinstance(value, str) else _price_years(value)
         for where, year in found:
-            if year not in index.values:
+            if not index.covers(year):
                 raise KeyedProblem(
                     where,
                     f"price year '{year}' is not in the price index table "
-                    f"({', '.join(index.values)}); add it to price_index.values",
+                    f"({index.years_text()}); add it to price_index.values",
                 )
         return value
 
@@ -703,6 +768,8 @@ class BreaksParams(StrictModel):
 
     def commitments_table(self) -> pd.DataFrame:
         """The financial commitments table at this file's break rate."""
+        if self.commitments is None:
+            raise ValueError("no commitments in these params (breaks.commitments)")
         return financial_commitments(
             self.commitments.organisations,
             self.break_rate.hourly_rate.value,

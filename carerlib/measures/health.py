@@ -17,6 +17,7 @@ from pydantic import Field, field_validator, model_validator
 
 from carerlib.data import bands
 from carerlib.errors import StrictModel
+from carerlib.measures.ascof import SimilarWithin
 
 ID = ["area_code", "area_name", "year"]
 NO_RATE = "no sourced rate for this band"
@@ -62,6 +63,7 @@ class HealthParams(StrictModel):
 
     default: str
     rates: dict[str, HealthRates] = Field(min_length=1)
+    ascof_similar: SimilarWithin = Field(default_factory=SimilarWithin)
 
     @model_validator(mode="after")
     def _default_is_a_rate_set(self) -> HealthParams:

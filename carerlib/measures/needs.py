@@ -75,3 +75,23 @@ def economic_value(
     out["value_per_year"] = out["value_per_week"] * 52
     out["cost_per_hour"] = cost_per_hour
     return out
+
+
+def restate_value(
+    values: pd.DataFrame, from_year: str, to_year: str, factor: float
+) -> pd.DataFrame:
+    """The value of care from :func:`economic_value` also in ``to_year`` prices.
+
+    Keeps the published-year figures (the Southend strategy compares in 2011 prices) and adds
+    ``price_year``, ``restated_price_year``, ``factor`` (index[to] / index[from], e.g. 1.412 from
+    2011 to 2024 with the GDP deflator) and the cost an hour, value a week and value a year
+    restated. Why: a 2011 hourly cost applied to 2021 counts understates today's cost of
+    replacing care.
+    """
+    if not factor > 0:
+        raise ValueError(f"price factor must be above 0, got {factor}")
+    out = values.assign(price_year=str(from_year), restated_price_year=str(to_year),
+                        factor=factor)
+    for column in ("cost_per_hour", "value_per_week", "value_per_year"):
+        out[f"{column}_restated"] = out[column] * factor
+    return out

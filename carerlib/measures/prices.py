@@ -18,13 +18,15 @@ turned into text.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping
 from typing import Annotated, Any
 
 import numpy as np
 import pandas as pd
-from pydantic import AfterValidator, BeforeValidator, Field, field_validator
+from pydantic import AfterValidator, BeforeValidator, Field, field_validator, model_validator
 
+from carerlib.data.deflator import default_deflator
 from carerlib.errors import ParamsError, StrictModel
 
 __all__ = [
@@ -41,6 +43,7 @@ __all__ = [
     "PriceYearError",
     "Proportion",
     "ProportionFigure",
+    "deflator_values",
     "uplift",
     "uplift_costs",
 ]
@@ -179,16 +182,87 @@ class PriceYearError(ParamsError):
     """A cost's price year (or the target year) has no entry in the price index table."""
 
 
+#: How a financial year is read off a calendar-year index (stated in every pack that uplifts).
+FINANCIAL_YEAR_CONVENTION = (
+    "a financial year (April to March, e.g. 2010/11) takes the mean of the index in its two "
+    "calendar years (2010 and 2011)"
+)
+_FINANCIAL_YEAR = re.compile(r"^(\d{4})/(\d{2})$")
+
+
+def deflator_values(frame: pd.DataFrame) -> dict[str, float]:
+    """Index values by price year from a calendar-year index (columns ``year``, ``value``).
+
+    Calendar years keep their own value ("2011"); each financial year between two listed calendar
+    years takes their mean ("2010/11" = (2010 + 2011) / 2, :data:`FINANCIAL_YEAR_CONVENTION`).
+    """
+    by_year = dict(zip(frame["year"].astype(int), frame["value"].astype(float), strict=True))
+    out = {str(year): value for year, value in by_year.items()}
+    for year, value in by_year.items():
+        if year + 1 in by_year:
+            out[f"{year}/{(year + 1) % 100:02d}"] = (value + by_year[year + 1]) / 2
+    return out
+
+
+def _is_price_year(text: str) -> bool:
+    """A calendar year ("2011") or a financial year whose two halves follow on ("2010/11")."""
+    if re.fullmatch(r"\d{4}", text):
+        return True
+    match = _FINANCIAL_YEAR.fullmatch(text)
+    return bool(match) and (int(match.group(1)) + 1) % 100 == int(match.group(2))
+
+
 class PriceIndex(StrictModel):
     """A price index: one value per price year, used to move costs between years.
 
-    Only ratios of index values matter, so any base (2010/11 = 100, say) will do.
+    Only ratios of index values matter, so any base (2010/11 = 100, say) will do. With
+    ``dataset`` (a key of ``params/data_sources.yaml``, e.g. ``gdp_deflator``) the values are
+    read from that published calendar-year index when official data is set up, financial years
+    following :data:`FINANCIAL_YEAR_CONVENTION`; without official data the index has no values
+    and any uplift fails saying how to fetch it.
     """
 
     name: str = Field(min_length=1)
     source: SourceText
-    values: dict[PriceYear, Positive] = Field(min_length=1)
+    values: dict[PriceYear, Positive] = Field(default_factory=dict)
+    dataset: str | None = None
+    financial_years: str | None = None
     note: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _values_from_dataset(cls, data: Any) -> Any:
+        if isinstance(data, Mapping) and data.get("dataset") and not data.get("values"):
+            frame = default_deflator(str(data["dataset"]))
+            if frame is not None:
+                data = {**data, "values": deflator_values(frame)}
+        return data
+
+    @model_validator(mode="after")
+    def _values_or_dataset(self) -> PriceIndex:
+        if not self.values and not self.dataset:
+            raise ValueError("give the index values, or a dataset to read them from")
+        return self
+
+    def covers(self, year: str | int) -> bool:
+        """Whether a price year can be looked up (format only while a dataset is not loaded)."""
+        key = _as_year_text(year)
+        if not self.values:
+            return _is_price_year(key)
+        return key in self.values
+
+    def latest_calendar_year(self) -> str | None:
+        """The newest calendar year the index holds (the year packs restate money in)."""
+        calendar = sorted(y for y in self.values if re.fullmatch(r"\d{4}", y))
+        return calendar[-1] if calendar else None
+
+    def years_text(self) -> str:
+        """The years the index holds, briefly (for error messages)."""
+        years = list(self.values)
+        if len(years) <= 8:
+            return ", ".join(years)
+        calendar = sorted(y for y in years if "/" not in y)
+        return f"calendar years {calendar[0]}–{calendar[-1]} and the financial years between"
 
     @field_validator("values", mode="before")
     @classmethod
@@ -200,15 +274,20 @@ class PriceIndex(StrictModel):
     def index(self, year: str | int) -> float:
         """The index value for a price year; :class:`PriceYearError` if it isn't in the table."""
         key = _as_year_text(year)
+        if not self.values:
+            raise PriceYearError(
+                "<price index>", "price_index.dataset",
+                f"'{self.name}' is read from dataset '{self.dataset}', which is not in the "
+                "official data: run 'carerlib data fetch' or set CARERLIB_DATA_MIRROR")
         try:
             return self.values[key]
         except KeyError:
-            years = list(self.values)
             raise PriceYearError(
                 "<price index>",
                 f"price_index.values.{key}",
                 f"no index value for price year '{key}' in '{self.name}'; the table has "
-                f"{', '.join(years)} — add the year to the table or change the cost's price year",
+                f"{self.years_text()} — add the year to the table or change the cost's price "
+                "year",
             ) from None
 
     def factor(self, from_year: str | int, to_year: str | int) -> float:

@@ -28,6 +28,7 @@ import pandas as pd
 from carerlib.data import validation
 from carerlib.data.projections import (
     ALL_HOURS,
+    BAND_COLUMN,
     PROJECTION_COLUMNS,
     check_population,
     numeric_column,
@@ -52,22 +53,57 @@ class ProjectionResult(NamedTuple):
 # --------------------------------------------------------------------------------------------
 
 
+def rates_on_bands(rates: pd.DataFrame, starts: np.ndarray) -> pd.DataFrame:
+    """Persons rates regrouped so that every rate band starts at one of ``starts``.
+
+    A population in 5-year bands (15-19, ...) cannot take the census's 10-15 and 16-19 rates
+    without splitting a band, so those rate bands are pooled into one 10-19 rate (carers and
+    population summed, never averaged). Rate bands that already start on a population band are
+    kept as they are; a single-year population leaves every rate band unchanged.
+    """
+    persons = _persons_rates(rates)
+    validation.require_columns(persons, ["carers", "population"], "care rates")
+    keep = np.sort([m for m in persons["min_age"].unique() if m in set(starts)])
+    if len(keep) == 0:
+        raise DataError("care rates", "no rate band starts on a population age band")
+    group_start = keep[np.clip(np.searchsorted(keep, persons["min_age"], side="right") - 1, 0,
+                               None)]
+    pooled = persons[persons["min_age"] >= keep[0]].assign(
+        min_age=group_start[persons["min_age"].to_numpy() >= keep[0]])
+    out = pooled.groupby(["band", "min_age"], as_index=False).agg(
+        carers=("carers", "sum"), population=("population", "sum"))
+    nxt = {a: b - 1 for a, b in zip(keep[:-1], keep[1:], strict=True)}
+    top_open = persons["max_age"].isna().any()
+    out["max_age"] = pd.array([nxt.get(a, pd.NA if top_open else int(persons["max_age"].max()))
+                               for a in out["min_age"]], dtype="Int64")
+    out["sex"] = "persons"
+    out["rate"] = out["carers"] / out["population"]
+    return out[["band", "min_age", "max_age", "sex", "carers", "population", "rate"]]
+
+
 def expected_carers(population: pd.DataFrame, rates: pd.DataFrame) -> pd.DataFrame:
-    """Expected carers: national persons rates by age band applied to single-year population.
+    """Expected carers: national persons rates by age band applied to the population.
 
     Returns ``area_code, year, band, min_age, expected`` (one row per area, year and hours band of
     the rates). ``min_age`` is the youngest age counted: ages below the youngest rate band (5) are
-    left out, and so are ages a population frame does not contain.
+    left out, and so are ages a population frame does not contain. A banded population (a
+    ``max_age`` column) takes rates regrouped onto its bands (:func:`rates_on_bands`); a band
+    that still does not lie wholly inside one rate band is left out, never split.
     """
     check_population(population, "population frame")
     persons = _persons_rates(rates)
+    banded = BAND_COLUMN in population.columns
+    if banded:
+        persons = rates_on_bands(persons, population["age"].unique())
     mins = np.sort(persons["min_age"].unique())
     tops = persons.drop_duplicates("min_age").set_index("min_age")["max_age"]
     ages = population["age"].to_numpy()
+    ends = (population[BAND_COLUMN].to_numpy(dtype="float64", na_value=np.inf) if banded
+            else ages)
     index = np.searchsorted(mins, ages, side="right") - 1
     band_min = np.where(index >= 0, mins[np.clip(index, 0, None)], -1)
     band_max = tops.reindex(band_min).to_numpy(dtype="float64", na_value=np.inf)
-    inside = (index >= 0) & (ages <= band_max)
+    inside = (index >= 0) & (ends <= band_max)
 
     keyed = population.loc[inside, ["area_code", "year", "age", "population"]].assign(
         rate_min_age=band_min[inside]
@@ -144,6 +180,8 @@ def project_carers(
         notes.append(f"no national rates for band {band!r} or for all hours: band not projected")
     observed = observed[observed["rate_band"].isin(rate_bands)]
 
+    if BAND_COLUMN in projection.columns:  # the base year takes the same pooled rates
+        persons = rates_on_bands(persons, projection["age"].unique())
     base = expected_carers(base_population, persons).rename(columns={"band": "rate_band"})
     with_base = observed.merge(
         base[["area_code", "rate_band", "expected"]], on=["area_code", "rate_band"], how="left"

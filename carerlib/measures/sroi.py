@@ -31,7 +31,14 @@ import pandas as pd
 from pydantic import Field, ValidationInfo, field_validator
 
 from carerlib.errors import StrictModel
-from carerlib.measures.prices import Cost, KeyedProblem, NonNegative, PriceYear, Proportion
+from carerlib.measures.prices import (
+    Cost,
+    KeyedProblem,
+    NonNegative,
+    PriceIndex,
+    PriceYear,
+    Proportion,
+)
 
 __all__ = [
     "GREEN_BOOK_DISCOUNT_RATE",
@@ -287,6 +294,30 @@ def sroi(params: SroiParams) -> SroiResult:
         discount_rate=params.discount_rate,
         horizon_years=params.horizon_years,
     )
+
+
+def in_one_price_year(params: SroiParams, index: PriceIndex) -> tuple[SroiParams, pd.DataFrame]:
+    """The model with every outcome's financial proxy restated in ``params.price_year``.
+
+    Proxies from different years (the £6,388 Baker Tilly proxy is in 2010/11 prices, the
+    investment in 2012/13) must not be added as they stand. Returns the restated model and a
+    table of proxies: outcome, proxy, price_year, factor, proxy_restated, restated_price_year.
+    A model without a price year, or an outcome without one, is left as published (and the
+    table says so with an empty factor).
+    """
+    target = params.price_year
+    rows, outcomes = [], []
+    for outcome in params.outcomes:
+        own = outcome.price_year
+        factor = index.factor(own, target) if own and target and own != target else (
+            1.0 if own == target else float("nan"))
+        value = outcome.financial_proxy * (factor if factor == factor else 1.0)
+        rows.append({"outcome": outcome.name, "proxy": outcome.financial_proxy,
+                     "price_year": own or "not stated", "factor": factor,
+                     "proxy_restated": value, "restated_price_year": target or "as published"})
+        outcomes.append(outcome.model_copy(update={"financial_proxy": value,
+                                                   "price_year": target or own}))
+    return params.model_copy(update={"outcomes": outcomes}), pd.DataFrame(rows)
 
 
 def sroi_summary(result: SroiResult) -> pd.DataFrame:

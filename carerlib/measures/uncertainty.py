@@ -247,9 +247,14 @@ def health_breakdown_break_even(inputs: HealthBreakdownInputs) -> pd.DataFrame:
     """Value of each input at which the net saving is £0, others held at their base values.
 
     Columns: input, base_value, break_even_value, saving_when ("above"/"below": on which side
-    of the break-even value the net saving is positive), plausible (the break-even value is a
-    possible value: a proportion within 0-1, a cost or count not negative). ``break_even_value``
-    is NaN when the net saving doesn't depend on that input at the base values.
+    of the break-even value the net saving is positive; "always"/"never" when no possible value
+    breaks even), plausible (the break-even value is a possible value) and note.
+
+    A break-even value outside an input's possible values (a cost, count or weeks below zero, a
+    proportion above 1) is never shown as a number: ``break_even_value`` is NaN and ``note``
+    says what the arithmetic gave and what it means (e.g. residential care would have to cost
+    -£877 a week, so the saving survives any residential cost). It is NaN too when the net
+    saving does not depend on the input, or is proportional to it.
     """
 
     model, base = _health_model(inputs, "net_saving")
@@ -257,19 +262,28 @@ def health_breakdown_break_even(inputs: HealthBreakdownInputs) -> pd.DataFrame:
     for name in HEALTH_BREAKDOWN_INPUTS:
         value = break_even(model, base, name)
         if value is None:
-            rows.append((name, base[name], np.nan, "", False))
+            rows.append((name, base[name], np.nan, "", False, "the net saving does not depend "
+                         "on it"))
             continue
         if abs(value) <= 1e-9 * max(1.0, abs(base[name])):
             # Net saving is proportional to this input: it only "breaks even" at zero, which
             # says nothing about whether the scheme pays.
-            rows.append((name, base[name], np.nan, "scales with it", False))
+            rows.append((name, base[name], np.nan, "scales with it", False,
+                         "the net saving is proportional to it"))
             continue
         slope = model({**base, name: value + 1.0}) - model({**base, name: value})
-        plausible = value >= 0 and (name not in PROPORTION_INPUTS or value <= 1)
-        rows.append((name, base[name], value, "above" if slope > 0 else "below", plausible))
-    return pd.DataFrame(
-        rows, columns=["input", "base_value", "break_even_value", "saving_when", "plausible"]
-    )
+        side = "above" if slope > 0 else "below"
+        limit = 1.0 if name in PROPORTION_INPUTS else np.inf
+        if 0 <= value <= limit:
+            rows.append((name, base[name], value, side, True, ""))
+            continue
+        saves = (side == "above") == (value < 0)  # every possible value lies on that side
+        bound = "below zero" if value < 0 else "above 100%"
+        rows.append((name, base[name], np.nan, "always" if saves else "never", False,
+                     f"break-even would be {value:,.4g}, {bound}: breaks "
+                     f"{'save' if saves else 'cost more than they save'} at any possible value"))
+    return pd.DataFrame(rows, columns=["input", "base_value", "break_even_value", "saving_when",
+                                       "plausible", "note"])
 
 
 @dataclass(frozen=True)

@@ -58,12 +58,29 @@ def all_areas() -> list[str]:
     return sorted(table.loc[wanted, "area_code"])
 
 
+def areas_within(code: str, params_file: str | Path | None = None) -> list[str]:
+    """Every LTLA inside a county, region or group (`carerlib packs --within CODE`)."""
+    from carerlib.data.areas import ltlas_within
+    from carerlib.data.official import OfficialData
+
+    store = DataStore.default()
+    if store is None or not store.has("ts039_ltla"):
+        raise CarerlibError("--within needs official data: run 'carerlib data fetch' or set "
+                            "CARERLIB_DATA_MIRROR")
+    groups = {k: g.model_dump() for k, g in load_params(params_file=params_file).groups.items()}
+    return ltlas_within(OfficialData(store, groups).members, code)
+
+
 def select_areas(areas: list[str] | None = None, group: str | None = None,
-                 every: bool = False, params_file: str | Path | None = None) -> list[str]:
-    """The areas a batch builds: --all, --group NAME from params, --areas, or the defaults."""
+                 every: bool = False, params_file: str | Path | None = None,
+                 within: str | None = None) -> list[str]:
+    """The areas a batch builds: --all, --within CODE, --group NAME from params, --areas, or
+    the defaults."""
     params = load_params(params_file=params_file)
     if every:
         return all_areas()
+    if within:
+        return areas_within(within, params_file)
     if group:
         batches = params.batches
         if group not in batches:
@@ -141,7 +158,8 @@ INDEX_COLUMNS = [
     ("prevalence_flag", "Against England (Wales: England and Wales)", "text"),
     ("share_50_plus_hours", "% caring 50+ hours", "pct"),
     ("potential_support_ratio_2021", "Support ratio 2021 (15–64 per 65+)", "dec"),
-    ("potential_support_ratio_end", "Projected support ratio at horizon", "dec"),
+    ("potential_support_ratio_end", "Projected support ratio (horizon year, projection)",
+     "dec"),
     ("mode", "Built from", "text"), ("notebook", "Notebook", "text"),
     ("generated", "Generated", "date"),
 ]
@@ -185,6 +203,9 @@ def write_index(root: Path) -> Path:
         cells = []
         for (key, _, kind), label in zip(INDEX_COLUMNS, labels, strict=True):
             sort, text = _cell(row.get(key), kind)
+            if key == "potential_support_ratio_end" and text and row.get(
+                    "potential_support_ratio_basis"):  # name the year and the vintage
+                text += f" ({html.escape(str(row['potential_support_ratio_basis']))})"
             if key == "area_name":
                 href = html.escape(f"./{quote(row['area_code'])}/index.html", quote=True)
                 text = f'<a href="{href}">{text}</a>'

@@ -92,7 +92,8 @@ def headlines(evidence) -> dict:
         "mode": evidence.mode,
         "generated": evidence.generated,
         "figures": evidence.headline_figures(),
-        "statements": [s.figure for s in statements],
+        # Each statement once, where it first appears (the summary repeats section headlines).
+        "statements": list(dict.fromkeys(s.figure for s in statements)),
     }
 
 

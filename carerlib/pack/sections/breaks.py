@@ -7,6 +7,7 @@ this module only lays the results out, presented as modelled scenarios. One buil
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from carerlib.measures import breaks as models
@@ -33,30 +34,97 @@ CAVEATS = (
     "about who is at risk and how often a break prevents a breakdown; social value is not "
     "cash a commissioner can release. Treat each figure as a scenario to test locally.")
 SENSITIVITY_SOURCE = "carerlib one-way sensitivity analysis of the modelled inputs"
+#: Points of the break-even curve: shares 0%, 10% ... 100%. The lines are straight, so the chart
+#: and its table hold exactly these points.
+CURVE_POINTS = 11
+
+
+WORKED_EXAMPLE = "Worked example from the Southend joint carers strategy 2013 (002, §6)"
 
 
 def breaks(ctx: PackContext) -> SectionResult:
-    """The breaks section for an area's params."""
-    return breaks_result(ctx.params.breaks)
+    """The breaks section for an area's params: its own scenario first, then the worked
+    example the model reproduces."""
+    return breaks_result(ctx.params.breaks, ctx)
 
 
-def breaks_result(params: BreaksParams) -> SectionResult:
-    """The breaks section from the breaks params alone (it needs no area data)."""
+def breaks_result(params: BreaksParams, ctx: PackContext | None = None) -> SectionResult:
+    """The breaks section from the breaks params (and the area's census, when given, for the
+    area's own scenario and commitments)."""
     inputs = params.health_breakdown_inputs()
+    scenario = area_breaks(params, ctx)
+    example = health_breakdown(params, inputs, lead=not scenario.headline)
     return assemble(
         KEY, TITLE, part(*([Text(params.note, "note")] if params.note else [])),
-        commitments(params), health_breakdown(params, inputs), unit_costs(params),
-        sensitivity(params, inputs), break_even(inputs), break_even_curve(params, inputs),
-        monte_carlo(params, inputs), sroi_summary(params), cost_avoidance(params),
-        reference_returns())
+        scenario, commitments(params, ctx), example, unit_costs(params),
+        sensitivity(params, inputs), break_even(params, inputs),
+        break_even_curve(params, inputs), monte_carlo(params, inputs), sroi_summary(params),
+        cost_avoidance(params), reference_returns())
+
+
+def published_prices(params: BreaksParams) -> str:
+    """The price years of the proxy's costs as used: one year, or each cost's own."""
+    if params.price_year:
+        return f"{params.price_year} prices"
+    years = sorted({c.price_year for c in params.health_breakdown.costs().values()})
+    return "published prices (" + ", ".join(years) + ")"
 
 
 def reference_returns() -> Part:
     """Returns reported elsewhere, for comparison, and the caveats of every breaks figure."""
-    return part(Table("Returns reported elsewhere (for comparison, not for this area)",
-                      models.reference_returns(), "see the source column",
-                      {"investment": "{:,.0f}", "value": "{:,.2f}", "ratio": "{:,.2f}"},
-                      "reference_returns"), Text(CAVEATS, "note"))
+    table = models.reference_returns_table(models.reference_returns())
+    table["price_year"] = "as published"
+    return part(Table("Returns reported elsewhere (for comparison, not for this area; each in "
+                      "the prices of its own report)", table, "the published report named in "
+                      "the source column",
+                      {"investment (£)": "£{:,.0f}", "return (£)": "£{:,.0f}",
+                       "return per £1": "£{:,.2f}"}, "reference_returns"),
+                Text(CAVEATS, "note"))
+
+
+def area_breaks(params: BreaksParams, ctx: PackContext | None) -> Part:
+    """The area's own scenario, sized from its carers (params: breaks.area_scenario), in the
+    newest price year of the price index."""
+    spec = params.area_scenario
+    if spec is None or ctx is None or ctx.census is None:
+        return part()
+    bands = ctx.census.my_broad.set_index("band")
+    if spec.band not in bands.index:
+        return part()
+    index = params.price_index
+    year = index.latest_calendar_year()
+    inputs = (params.health_breakdown.inputs(index, year) if year else
+              params.health_breakdown_inputs())
+    prices_note = f"{year} prices" if year else published_prices(params)
+    sized = models.area_scenario(inputs, float(bands.loc[spec.band, "carers"]),
+                                 spec.share_reached.value)
+    r = sized.result
+    band_words = {"50_plus": "50 or more", "20_to_49": "20 to 49",
+                  "up_to_19": "up to 19"}[spec.band]
+    statement = Statement(
+        f"Modelled scenario for {ctx.name} ({prices_note}): if breaks reached "
+        f"{spec.share_reached.value:.0%} of its {sized.carers_in_band:,} carers giving "
+        f"{band_words} hours a week ({sized.cohort:,} carers) and {sized.at_risk:,} of them were "
+        f"at risk of a health breakdown, breaks for those {sized.at_risk:,} would cost "
+        f"{narrative.money(r.cost)} and avoid an estimated {narrative.money(r.gross_saving)}: "
+        f"a net saving of {narrative.money(r.net_saving)}.",
+        "Size a breaks budget on the area's own heavy-end carers, and test the share at risk "
+        "locally: the saving holds only while at least "
+        f"{r.break_even_share_at_risk:.1%} of carers given a break would otherwise break down.",
+        f"Census 2021 TS039; {spec.share_reached.source}; "
+        f"{params.health_breakdown.share_at_risk.source}; {index.name}")
+    table = Table(
+        f"Breaks scenario sized for {ctx.name} ({prices_note})",
+        pd.DataFrame([{"carers giving " + band_words + " hours": sized.carers_in_band,
+                       "share reached": spec.share_reached.value, "cohort": sized.cohort,
+                       "at risk": sized.at_risk, "cost": r.cost,
+                       "damage avoided": r.gross_saving, "net saving (signed)": r.net_saving,
+                       "price_year": year or "as published"}]),
+        f"Census 2021 TS039; modelled share reached and health-breakdown proxy; {index.name}",
+        {"share reached": "{:.0%}", "cost": "£{:,.0f}", "damage avoided": "£{:,.0f}",
+         "net saving (signed)": "£{:,.0f}"}, "area_breaks_scenario")
+    return part(statement, table, headline=(statement,),
+                figures={"breaks_net_saving": float(r.net_saving)})
 
 
 def _by_unit(value: float, unit: str) -> str:
@@ -87,31 +155,39 @@ def _labelled(frame: pd.DataFrame, column: str = "input") -> pd.DataFrame:
     return frame.assign(**{column: frame[column].map(LABELS).fillna(frame[column])})
 
 
-def commitments(params: BreaksParams) -> Part:
-    """Funding commitments with the indicative number of breaks they buy."""
+def commitments(params: BreaksParams, ctx: PackContext | None = None) -> Part:
+    """Funding commitments with the indicative number of breaks they buy, only where the area's
+    params give them."""
     rate, spec = params.break_rate, params.commitments
+    if spec is None:
+        return part(Text(
+            "No funding commitments for carers' breaks have been supplied for this area; an "
+            "analyst can add them to the area's parameters (see Methods, sources and caveats) "
+            "and the pack will show the number of breaks they buy.", "note"))
     table = Table(
         f"{spec.title} ({spec.price_year} prices): indicative number of breaks at "
         f"£{rate.hourly_rate.value:,.2f} × {rate.hours_per_break.value:g} hours "
         f"= £{rate.hourly_rate.value * rate.hours_per_break.value:,.0f} a break",
-        params.commitments_table().drop(columns=["row_type"]), spec.source,
+        params.commitments_table().drop(columns=["row_type"]).assign(
+            price_year=spec.price_year), spec.source,
         {"breaks": "£{:,.0f}", "other": "£{:,.0f}", "total": "£{:,.0f}",
          "indicative_breaks": "{:,.0f}"}, "commitments", price_year=str(spec.price_year))
     return part(table, *([Text(spec.note, "note")] if spec.note else []))
 
 
-def health_breakdown(params: BreaksParams, inputs: HealthBreakdownInputs) -> Part:
-    """The health-breakdown proxy worked line by line, and its summary statement."""
+def health_breakdown(params: BreaksParams, inputs: HealthBreakdownInputs,
+                     lead: bool = True) -> Part:
+    """The health-breakdown proxy worked line by line (the Southend worked example), and its
+    statement; it heads the summary only when the area has no scenario of its own."""
     result = models.health_breakdown_proxy(inputs)
     working = models.health_breakdown_working(result)
     source = params.health_breakdown.rehab_episode_cost.source
     shown = working.assign(value=[_by_unit(v, u) for v, u in zip(
         working["value"], working["unit"], strict=True)]).drop(columns="unit")
     who = "at-risk carers" if inputs.breaks_for == "at_risk" else "carers (the whole cohort)"
-    prices_note = (f" ({params.price_year} prices)" if params.price_year else
-                   " (published prices)")
     statement = Statement(
-        f"Modelled scenario{prices_note}: breaks for {result.carers_given_breaks:,.0f} {who} cost "
+        f"{WORKED_EXAMPLE}, {published_prices(params)}: breaks for "
+        f"{result.carers_given_breaks:,.0f} {who} cost "
         f"{narrative.money(result.cost)} and avoid an estimated "
         f"{narrative.money(result.gross_saving)} of health and care costs: "
         f"£{result.return_per_pound:.2f} back for every £1, a net saving of "
@@ -119,9 +195,11 @@ def health_breakdown(params: BreaksParams, inputs: HealthBreakdownInputs) -> Par
         "A case for funding breaks as prevention, provided breaks reach carers genuinely at risk: "
         f"the saving holds only while at least {result.break_even_share_at_risk:.1%} of the "
         "carers given a break would otherwise have broken down.", source)
-    return part(Table("Health-breakdown proxy (Baker Tilly method), worked line by line", shown,
-                      source, name="health_breakdown_working"),
-                Text(models.STRATEGY_TYPO_NOTE, "note"), headline=(statement,))
+    shown["price_year"] = published_prices(params)
+    return part(statement, Table(
+        f"{WORKED_EXAMPLE}: health-breakdown proxy (Baker Tilly method), worked line by line",
+        shown, source, name="health_breakdown_working"),
+        Text(models.STRATEGY_TYPO_NOTE, "note"), headline=(statement,) if lead else ())
 
 
 def unit_costs(params: BreaksParams) -> Part:
@@ -154,19 +232,22 @@ def sensitivity(params: BreaksParams, inputs: HealthBreakdownInputs) -> Part:
                                       f"{tornado['input'].iloc[0].lower()}",
                        source=SENSITIVITY_SOURCE,
                        x_title="Net saving (£) with one input at its low or high value"),
-        tornado[["input", "low", "high", "output_at_low", "output_at_high", "swing"]],
+        tornado[["input", "low", "high", "output_at_low", "output_at_high", "swing"]].assign(
+            price_year=published_prices(params)),
         SENSITIVITY_SOURCE,
         {c: "{:,.2f}" for c in ("low", "high")} | {
             c: "£{:,.0f}" for c in ("output_at_low", "output_at_high", "swing")},
         "sensitivity"))
 
 
-def break_even(inputs: HealthBreakdownInputs) -> Part:
+def break_even(params: BreaksParams, inputs: HealthBreakdownInputs) -> Part:
     """The break-even value of each input, others held at their assumed values."""
     even = _labelled(uncertainty.health_breakdown_break_even(inputs))
     return part(Table(
-        "Break-even value of each input (others held at their assumed values)",
-        even.assign(plausible=even["plausible"].map({True: "yes", False: "no"})),
+        f"{WORKED_EXAMPLE}: break-even value of each input (others held at their assumed "
+        "values)",
+        even.assign(plausible=even["plausible"].map({True: "yes", False: "no"}),
+                    price_year=published_prices(params)),
         "carerlib break-even analysis", {"base_value": "{:,.4g}",
                                          "break_even_value": "{:,.4g}"}, "break_even"))
 
@@ -184,7 +265,8 @@ def _curve_title(assumed: float, cohort_even: float | None) -> str:
 
 def break_even_curve(params: BreaksParams, inputs: HealthBreakdownInputs) -> Part:
     """Net saving against the share at risk, with the assumed share and the break-even marked."""
-    curve = models.break_even_curve(inputs)
+    curve = models.break_even_curve(inputs, points=CURVE_POINTS).assign(
+        price_year=published_prices(params))
     cohort_even = models.cohort_break_even_share(models.health_breakdown_proxy(inputs))
     assumed = inputs.share_at_risk
     source = params.health_breakdown.rehab_episode_cost.source
@@ -194,18 +276,19 @@ def break_even_curve(params: BreaksParams, inputs: HealthBreakdownInputs) -> Par
             title=_curve_title(assumed, cohort_even), source=source,
             x_title="Share of the cohort at risk of breakdown", y_title="Net saving (£ a year)",
             assumed=assumed, break_even_at=cohort_even if cohort_even is not None else 1.0),
-        curve.iloc[::10], source, {"share_at_risk": "{:.0%}", "net_saving": "£{:,.0f}"},
-        "break_even_curve"))
+        curve.rename(columns={"net_saving": "net_saving (signed)"}), source,
+        {"share_at_risk": "{:.0%}", "net_saving (signed)": "£{:,.0f}"}, "break_even_curve"))
 
 
 def monte_carlo(params: BreaksParams, inputs: HealthBreakdownInputs) -> Part:
-    """Histogram of simulated net savings with the interval and break-even marked."""
+    """Histogram of simulated net savings with the interval and break-even marked, and the
+    result in words beside the published figure."""
     settings = params.monte_carlo_settings()
     if not settings.ranges:
         return part()
     mc = uncertainty.simulate_health_breakdown(inputs, settings)
     row = mc.summary.set_index("measure").loc["net_saving"]
-    return part(Chart(
+    chart = Chart(
         charts.histogram(
             mc.draws["net_saving"], source="carerlib Monte Carlo simulation",
             title=(f"In {mc.probability_net_saving_positive:.1%} of "
@@ -213,26 +296,74 @@ def monte_carlo(params: BreaksParams, inputs: HealthBreakdownInputs) -> Part:
             x_title="Net saving (£ a year)",
             markers={f"{mc.interval:.0%} interval low": row["low"],
                      f"{mc.interval:.0%} interval high": row["high"], "break-even": 0.0}),
-        mc.summary, f"carerlib Monte Carlo, {len(mc.draws):,} draws, seed {mc.seed}",
-        {c: "{:,.2f}" for c in ("deterministic", "mean", "median", "low", "high")},
-        "monte_carlo"))
+        _monte_carlo_table(mc, row).assign(price_year=published_prices(params)),
+        f"carerlib Monte Carlo, {len(mc.draws):,} draws, seed {mc.seed}",
+        {c: "{:,.2f}" for c in ("deterministic", "mean", "median", "low", "high")} | {
+            "chance_of_saving": "{:.1%}", "share_below_published": "{:.0%}"},
+        "monte_carlo")
+    return part(chart, monte_carlo_statement(params, mc, row))
+
+
+def _monte_carlo_table(mc, row: pd.Series) -> pd.DataFrame:
+    """The simulation summary with, on the net-saving row, the chance of saving and the share
+    of simulations below the published figure (both said in words beside the chart)."""
+    below = float((mc.draws["net_saving"] < row["deterministic"]).mean())
+    net = mc.summary["measure"] == "net_saving"
+    out = mc.summary.copy()
+    out["chance_of_saving"] = np.where(net, mc.probability_net_saving_positive, np.nan)
+    out["share_below_published"] = np.where(net, below, np.nan)
+    return out
+
+
+def monte_carlo_statement(params: BreaksParams, mc, row: pd.Series) -> Statement:
+    """Median, interval and chance of saving, set against the single published figure."""
+    below = float((mc.draws["net_saving"] < row["deterministic"]).mean())
+    position = ("optimistic" if below >= 0.6 else "cautious" if below <= 0.4 else "middle")
+    return Statement(
+        f"{WORKED_EXAMPLE}, {published_prices(params)}: across {len(mc.draws):,} simulations "
+        f"the median net saving is {narrative.money(row['median'])}, with a {mc.interval:.0%} "
+        f"interval of {narrative.money(row['low'])} to {narrative.money(row['high'])}; breaks "
+        f"save more than they cost in {mc.probability_net_saving_positive:.1%} of them. The "
+        f"published {narrative.money(row['deterministic'])} is higher than {below:.0%} of the "
+        "simulated savings.",
+        f"The published figure sits at the {position} end of the plausible range: plan on the "
+        "median and test the assumptions behind the interval (share at risk, share of "
+        "breakdowns prevented) before committing money.",
+        f"carerlib Monte Carlo, {len(mc.draws):,} draws, seed {mc.seed}; ranges in params")
 
 
 def sroi_summary(params: BreaksParams) -> Part:
-    """Social return on investment (modelled), in its published price year."""
-    summary = sroi.sroi_summary(sroi.sroi(params.sroi))
+    """Social return on investment (modelled), every proxy restated in the model's price year
+    (published proxies from other years are not added as they stand)."""
+    model, proxies = params.sroi, pd.DataFrame()
+    if model.price_year and params.price_index.values:
+        model, proxies = sroi.in_one_price_year(model, params.price_index)
+    summary = sroi.sroi_summary(sroi.sroi(model))
     summary["value"] = [_by_unit(v, _sroi_unit(m)) for v, m in zip(
         summary["value"], summary["measure"], strict=True)]
+    year = model.price_year or "published"
+    summary["price_year"] = year
     table = Table(
-        f"Social return on investment (modelled; {params.sroi.price_year or 'published'} prices)",
+        f"Social return on investment (modelled; {year} prices"
+        + ("; proxies from other years restated with the " + params.price_index.name
+           if not proxies.empty else "") + ")",
         summary, "Cabinet Office SROI guide (2012) method; modelled outcomes",
         name="sroi_summary")
-    return part(table, *([Text(params.sroi.note, "note")] if params.sroi.note else []))
+    shown = [table]
+    if not proxies.empty:
+        shown.append(Table(
+            f"SROI financial proxies restated in {year} prices", proxies,
+            f"{params.price_index.name}; {params.price_index.financial_years or ''}".rstrip("; "),
+            {"proxy": "£{:,.0f}", "factor": "{:.3f}", "proxy_restated": "£{:,.0f}"},
+            "sroi_proxies"))
+    return part(*shown, *([Text(params.sroi.note, "note")] if params.sroi.note else []))
 
 
 def cost_avoidance(params: BreaksParams) -> Part:
     """Cost avoidance by the Kingston method, each row in its published price year."""
     ca = models.cost_avoidance(params.cost_avoidance.rows)
+    years = {r.service: r.price_year for r in params.cost_avoidance.rows}
+    ca["price_year"] = ca["service"].map(years).fillna("as published")
     return part(Table(
         "Cost avoidance (Kingston method; each row in its published price year)",
         ca.drop(columns=["row_type"]), params.cost_avoidance.source, {c: "£{:,.0f}" for c in (

@@ -35,7 +35,8 @@ def future(ctx: PackContext) -> SectionResult:
         return assemble(KEY, TITLE, missing(NEEDS_OFFICIAL))
     table = dependency_over_time(ctx)
     return assemble(KEY, TITLE, support_ratio(ctx, table), dependency_ratios(ctx, table),
-                    age_growth(ctx), older_population(ctx), projected_carers(ctx))
+                    age_growth(ctx), older_population(ctx), projected_carers(ctx),
+                    coverage_note(ctx, table))
 
 
 def projection_source(ctx: PackContext) -> str:
@@ -61,46 +62,70 @@ def dependency_over_time(ctx: PackContext) -> pd.DataFrame:
     tables = [dependency.dependency_table(
         frame, working_ages=tuple(dep.working_ages), older_from=dep.older_age,
         carer_ages=tuple(dep.care_gap_carer_ages), oldest_from=dep.care_gap_cared_for_age,
-    ).assign(source=label) for label, frame in _age_sources(ctx).items()]
+    ).assign(source=label, vintage=label) for label, frame in _age_sources(ctx).items()]
     return pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
 
 
 # ---------------------------------------------------------------- support ratio
 
-def support_ratio(ctx: PackContext, table: pd.DataFrame) -> Part:
-    """Chart of the potential support ratio by source, its statement and index figures."""
-    if table.empty:
-        return missing(f"No population by single year of age is available for {ctx.name}, so "
-                       "dependency ratios cannot be shown.")
+def _lead_vintage(ctx: PackContext, table: pd.DataFrame) -> str | None:
+    """The newest all-age projection vintage (params order) giving the area a support ratio."""
     psr = table[(table["measure"] == "potential_support_ratio") & table["value"].notna()]
-    census = psr[psr["source"] == "Census 2021"]
-    figures = ({"potential_support_ratio_2021": float(census["value"].iloc[0])}
-               if not census.empty else {})
-    if psr.empty:
-        return part(figures=figures)
-    dep, source = ctx.params.dependency, projection_source(ctx)
-    chart = Chart(
-        charts.line(psr, "year", "value", color="source", source=source,
-                    title=f"People aged {dep.working_ages[0]}–{dep.working_ages[1]} for "
-                          f"every person aged {dep.older_age}+ in {ctx.name}",
-                    x_title="Year", y_title="People of working age per older person"),
-        psr[["source", "year", "value"]].rename(columns={"value": "potential support ratio"}),
-        source, {"year": "{}", "potential support ratio": "{:.3f}"}, "potential_support_ratio")
-    statement = support_ratio_statement(ctx, psr)
-    return part(chart, headline=statement.headline, figures={**figures, **statement.figures})
-
-
-def _ratio_vintage(ctx: PackContext, psr: pd.DataFrame) -> str | None:
-    """The first projection vintage in params order that gives the area a support ratio."""
     sources = set(psr["source"])
     return next((f"{v} projection" for v in ctx.params.projections.vintages
                  if f"{v} projection" in sources), None)
 
 
-def support_ratio_statement(ctx: PackContext, psr: pd.DataFrame) -> Part:
+def _support_ratio_rows(table: pd.DataFrame, lead: str | None) -> pd.DataFrame:
+    """Support-ratio rows with a value, keeping only series of the lead series' age range (a
+    5-year-band projection and a single-year census can differ: 15-64 against 16-64)."""
+    psr = table[(table["measure"] == "potential_support_ratio") & table["value"].notna()]
+    if psr.empty:
+        return psr
+    reference = psr[psr["source"] == lead] if lead else psr[psr["source"] == "Census 2021"]
+    ages = (reference if not reference.empty else psr)["ages"].iloc[0]
+    return psr[psr["ages"] == ages]
+
+
+def support_ratio(ctx: PackContext, table: pd.DataFrame) -> Part:
+    """Chart of the potential support ratio by source, its statement and index figures."""
+    if table.empty:
+        return missing(f"No population by age is available for {ctx.name}, so dependency "
+                       "ratios cannot be shown.")
+    lead = _lead_vintage(ctx, table)
+    psr = _support_ratio_rows(table, lead)
+    census = psr[psr["source"] == "Census 2021"]
+    figures = ({"potential_support_ratio_2021": float(census["value"].iloc[0])}
+               if not census.empty else {})
+    if psr.empty:
+        return part(figures=figures)
+    source = projection_source(ctx)
+    ages = psr["ages"].iloc[0]
+    low_high, older = ages.split(" per ")
+    chart = Chart(
+        charts.line(psr, "year", "value", color="source", source=source,
+                    title=f"People aged {low_high} for every person aged {older} in {ctx.name}",
+                    x_title="Year", y_title="People of working age per older person"),
+        _with_change(psr)[["source", "vintage", "ages", "year", "value", "change (%)"]].rename(
+            columns={"value": "potential support ratio"}),
+        source, {"year": "{}", "potential support ratio": "{:.3f}", "change (%)": "{:+.1f}"},
+        "potential_support_ratio")
+    statement = support_ratio_statement(ctx, psr, lead)
+    return part(chart, *statement.blocks, headline=statement.headline,
+                figures={**figures, **statement.figures})
+
+
+def _with_change(psr: pd.DataFrame) -> pd.DataFrame:
+    """Each row's change (%) since its series' first year; census rows since the first census
+    (the statement's two comparisons)."""
+    group = psr["source"].where(~psr["source"].str.startswith("Census"), "Census")
+    first = psr.sort_values("year").groupby(group)["value"].transform("first")
+    return psr.assign(**{"change (%)": (psr["value"] / first.reindex(psr.index) - 1) * 100})
+
+
+def support_ratio_statement(ctx: PackContext, psr: pd.DataFrame, vintage: str | None) -> Part:
     """The support ratio from the projection's first year to its horizon year or, when no
     projection covers the area's working ages, between the two censuses."""
-    vintage = _ratio_vintage(ctx, psr)
     if vintage:
         series = psr[psr["source"] == vintage].set_index("year")["value"]
         years = (int(series.index.min()),
@@ -112,11 +137,11 @@ def support_ratio_statement(ctx: PackContext, psr: pd.DataFrame) -> Part:
         return part()
     start, end = series.loc[years[0]], series.loc[years[1]]
     growth = end / start - 1
-    dep, wording = ctx.params.dependency, ctx.params.statements.support_ratio
+    wording = ctx.params.statements.support_ratio
     trend = ("falling" if growth < -wording.threshold else
              "rising" if growth > wording.threshold else "steady")
-    ages = (f"people aged {dep.working_ages[0]}–{dep.working_ages[1]} for every person "
-            f"aged {dep.older_age}+")
+    low_high, older = psr["ages"].iloc[0].split(" per ")
+    ages = f"people aged {low_high} for every person aged {older}"
     if not vintage:
         figure = (f"{ctx.name} had {end:.2f} {ages} in {years[1]}, against {start:.2f} in "
                   f"{years[0]} ({growth:+.1%}); {_why_no_future_ratio(ctx)}.")
@@ -124,40 +149,121 @@ def support_ratio_statement(ctx: PackContext, psr: pd.DataFrame) -> Part:
                                         projection_source(ctx)),))
     figure = (f"{ctx.name} has {start:.2f} {ages} in {years[0]}; the {vintage} gives "
               f"{end:.2f} by {years[1]} ({growth:+.1%}).")
-    return part(headline=(Statement(figure, getattr(wording, trend), projection_source(ctx)),),
+    published = _published_comparison(ctx, psr, vintage)
+    return part(*published, headline=(Statement(figure, getattr(wording, trend),
+                                                projection_source(ctx)),),
                 figures={"potential_support_ratio_start": float(start),
                          "potential_support_ratio_end": float(end),
-                         "potential_support_ratio_years": f"{years[0]}–{years[1]}"})
+                         "potential_support_ratio_years": f"{years[0]}–{years[1]}",
+                         "potential_support_ratio_basis": f"{years[1]}, {vintage}"})
+
+
+def _published_comparison(ctx: PackContext, psr: pd.DataFrame, vintage: str) -> tuple:
+    """Figures a local document published for the same measure, beside ours, with why they
+    differ (params: area.published)."""
+    area = ctx.params.area
+    published = [p for p in (area.published if area else [])
+                 if p.measure == "potential_support_ratio"]
+    if not published:
+        return ()
+    series = psr[psr["source"] == vintage].set_index("year")["value"]
+    rows, notes = [], []
+    for p in published:
+        start = p.from_year if p.from_year is not None else int(series.index.min())
+        if start in series.index and p.to_year in series.index:
+            ours = series.loc[p.to_year] / series.loc[start] - 1
+            rows.append({"figure": p.label, "published change (%)": 100 * p.change,
+                         "by": p.to_year, f"{vintage} from": start,
+                         f"{vintage} ratio then": series.loc[start],
+                         f"{vintage} ratio at {p.to_year}": series.loc[p.to_year],
+                         f"{vintage} change (%)": 100 * ours, "source": p.source})
+            notes.append(p.why)
+    if not rows:
+        return ()
+    frame = pd.DataFrame(rows)
+    return (Table(f"Published support-ratio change beside the {vintage}", frame,
+                  "area params (area.published); " + projection_source(ctx),
+                  {"by": "{}", f"{vintage} from": "{}", "published change (%)": "{:+.1f}",
+                   f"{vintage} change (%)": "{:+.1f}"} | {
+                      c: "{:.3f}" for c in frame.columns if "ratio" in c},
+                  "published_comparison"),
+            *(Text(n, "note") for n in dict.fromkeys(notes)))
 
 
 def _why_no_future_ratio(ctx: PackContext) -> str:
     covering = [v for v in ctx.data.projections()
                 if not outlook.area_projection(ctx.data, ctx.code, v).empty]
     if covering:
-        return (f"the {' and '.join(covering)} projections for the area lack working ages, so "
-                "they give no future ratio")
-    return "no population projection supplied covers the area"
+        return (f"the {' and '.join(covering)} projection covers ages 60 and over only, so it "
+                "gives the older population but no future support ratio")
+    if ctx.code.startswith("W"):
+        return "no Welsh population projection is loaded, so there is no future ratio"
+    return "no population projection loaded covers the area"
 
 
 # ---------------------------------------------------------------- dependency ratios
 
+#: The regular step of the dependency table (years divisible by it are shown).
+TABLE_STEP = 5
+
+
+def _source_order(ctx: PackContext, sources) -> list[str]:
+    """Censuses first, oldest first, then projections in params order (newest vintage first)."""
+    census = sorted(s for s in sources if s.startswith("Census"))
+    vintages = [f"{v} projection" for v in ctx.params.projections.vintages]
+    projected = [s for s in vintages if s in set(sources)]
+    return census + projected + sorted(set(sources) - set(census) - set(projected))
+
+
 def dependency_ratios(ctx: PackContext, table: pd.DataFrame) -> Part:
-    """Table of every dependency measure, every fifth year and the horizon years, with notes on
-    measures a source cannot give."""
+    """Table of every dependency measure: census years, then each projection's first year,
+    every fifth calendar year and the named horizon years, in order."""
     if table.empty:
         return part()
     shown = table[table["value"].notna()]
+    if shown.empty:
+        return part()
+    horizons = list(ctx.params.projections.horizon_years)
     first = shown.groupby("source")["year"].transform("min")
-    keep = ((shown["year"] - first) % 5 == 0) | shown["year"].isin(
-        ctx.params.projections.horizon_years)
+    keep = ((shown["year"] % TABLE_STEP == 0) | shown["year"].isin(horizons)
+            | (shown["year"] == first) | shown["source"].str.startswith("Census"))
     wide = shown[keep].pivot_table(
         index=["source", "year"], columns="label", values="value").reset_index()
     wide.columns.name = None
-    notes = sorted(set(table.loc[table["value"].isna(), "note"].dropna()) - {""})
+    order = {s: i for i, s in enumerate(_source_order(ctx, wide["source"].unique()))}
+    wide = wide.sort_values(["source", "year"], key=lambda c: c.map(order) if c.name ==
+                            "source" else c, ignore_index=True)
+    named = " and ".join(str(y) for y in horizons)
     return part(Table(
-        f"Dependency ratios in {ctx.name} (every fifth year shown)", wide, projection_source(ctx),
+        f"Dependency ratios in {ctx.name}: census years, then each projection's first year, "
+        f"every {TABLE_STEP}th year and the horizon years {named}", wide, projection_source(ctx),
         {"year": "{}"} | {c: "{:.2f}" for c in wide.columns if c not in ("source", "year")},
-        "dependency_ratios"), *(Text(note, "note") for note in notes))
+        "dependency_ratios"))
+
+
+def coverage_note(ctx: PackContext, table: pd.DataFrame) -> Part:
+    """One sentence, at the end of the section, on what each partial series covers (never a
+    list of what is "not available")."""
+    if ctx.data.projections() and not any(
+            not outlook.area_projection(ctx.data, ctx.code, v).empty
+            for v in ctx.data.projections()):
+        if ctx.code.startswith("W"):
+            return part(Text(f"No Welsh population projection is loaded, so the future of "
+                             f"{ctx.name} is shown only through the two censuses.", "note"))
+        return part(Text(f"No population projection loaded covers {ctx.name}, so its future is "
+                         "shown only through the two censuses.", "note"))
+    partial = []
+    for vintage in ctx.data.projections():
+        mine = outlook.area_projection(ctx.data, ctx.code, vintage)
+        if not mine.empty and int(mine["age"].min()) > 0:
+            partial.append(f"the {vintage} projection covers ages {int(mine['age'].min())} and "
+                           "over only")
+    if not partial:
+        return part()
+    return part(Text(
+        f"{'; '.join(partial).capitalize()}: it is shown for the older population and for carers "
+        "of those ages only, each labelled with its ages, and gives no ratio that needs younger "
+        "people.", "note"))
 
 
 # ---------------------------------------------------------------- growth of age groups
@@ -180,9 +286,10 @@ def _growth_spans(ctx: PackContext) -> list[tuple[str, pd.DataFrame, int, list[i
 
 def age_group_growth_table(ctx: PackContext) -> pd.DataFrame:
     """Percentage growth of each age group between the censuses and from the first year of
-    each projection to each horizon year."""
-    rows = [dependency.age_group_growth(frame, low, high, start, end).assign(
-                source=label, ages=dependency.age_group_label(low, high), start=start)
+    each projection to each horizon year. A projection in 5-year bands uses the nearest whole
+    bands (18-64 becomes 20-64), named in the age-group column."""
+    rows = [dependency.age_group_growth(frame, low, high, start, end, whole_bands=True).assign(
+                source=label, start=start)
             for label, frame, start, ends in _growth_spans(ctx)
             for end in ends for low, high in GROWTH_GROUPS]
     if not rows:
@@ -190,8 +297,10 @@ def age_group_growth_table(ctx: PackContext) -> pd.DataFrame:
     table = pd.concat(rows, ignore_index=True)
     table = table[table["value"].notna()]
     table["ages"] = table["ages"].replace({"0+": "all ages"})
-    return table.rename(columns={"start": "from", "year": "to", "value": "change (%)"})[
-        ["source", "ages", "from", "to", "change (%)"]]
+    table["vintage"] = table["source"]
+    return table.rename(columns={"ages": "age group", "start": "from", "year": "to",
+                                 "value": "change (%)"})[
+        ["source", "vintage", "age group", "from", "to", "change (%)"]]
 
 
 def age_growth(ctx: PackContext) -> Part:
@@ -222,9 +331,7 @@ def older_population(ctx: PackContext) -> Part:
     """Chart of the older population in each projection vintage."""
     older = older_population_table(ctx)
     if older.empty:
-        return missing(
-            f"No population projection covering {ctx.name} is available (the projections "
-            "supplied cover other areas), so future demand is shown only from the censuses.")
+        return part()  # coverage_note says, once, why
     older = older.assign(series=older["group"] + " (" + older["vintage"] + ")")
     source = projection_source(ctx)
     return part(Chart(
@@ -247,37 +354,49 @@ def _projections_run(ctx: PackContext) -> tuple[pd.DataFrame, list[str]]:
             "age, which are not in the data supplied."] if data.projections() else [])
     observed = ctx.census.my_broad[["area_code", "band", "carers"]]
     base_pop = _census_area(data.ages_2021, ctx.code)
-    rows, notes = [], []
+    rows = []
     for vintage in data.projections():
         mine = outlook.area_projection(data, ctx.code, vintage)
         if mine.empty:
-            notes.append(f"The {vintage} projections do not cover {ctx.name}.")
-            continue
+            continue  # coverage_note speaks for areas no projection covers
         result = projections.project_carers(observed, base_pop, mine, data.care_rates,
                                             vintage=vintage)
         poppi = projections.project_carers_poppi(mine, data.care_rates, vintage=vintage)
         rows += [result.table, poppi.table]
-        notes += result.notes
-    return (pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()), notes
+    return (pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()), []
 
 
-def _projected_chart(ctx: PackContext, projected: pd.DataFrame) -> Chart:
+def _lead_ages(ctx: PackContext, projected: pd.DataFrame) -> str:
+    """The age coverage of the newest all-age vintage (the youngest coverage in params order)."""
+    order = [v for v in ctx.params.projections.vintages if v in set(projected["vintage"])]
+    coverage = projected.groupby("vintage")["ages"].first()
+    youngest = min(int(a.rstrip("+")) for a in coverage)
+    return next(coverage[v] for v in order if int(coverage[v].rstrip("+")) == youngest)
+
+
+def _ages_words(ages: str) -> str:
+    return f"aged {ages.rstrip('+')} and over"
+
+
+def _projected_chart(ctx: PackContext, projected: pd.DataFrame, ages: str) -> Chart:
     totals = projected.groupby(["vintage", "method", "ages", "year"], as_index=False)[
         "projected"].sum()
-    totals["series"] = (totals["vintage"] + ", " + totals["ages"] + ": "
+    totals["series"] = (totals["vintage"] + ": "
                         + totals["method"].str.split("(").str[0].str.strip())
     return Chart(
         charts.line(totals, "year", "projected", color="series", source=(
             f"Census 2021 TS039 and national unpaid-care rates by age; "
             f"{projection_source(ctx)}"),
-            title=f"Projected carers in {ctx.name} if caring rates by age stay as in 2021",
+            title=f"Projected carers {_ages_words(ages)} in {ctx.name} if caring rates by age "
+                  "stay as in 2021",
             x_title="Year", y_title="Carers (people)"),
-        totals[["vintage", "method", "ages", "year", "projected"]],
+        totals[["series", "vintage", "method", "ages", "year", "projected"]],
         "Indirect standardisation of Census 2021 national rates by age",
         {"year": "{}", "projected": "{:,.0f}"}, "projected_carers")
 
 
-def _projected_by_band(ctx: PackContext, projected: pd.DataFrame) -> tuple[Table, ...]:
+def _projected_by_band(ctx: PackContext, projected: pd.DataFrame, ages: str,
+                       name: str) -> tuple[Table, ...]:
     by_band = projected[projected["method"] != projections.METHOD_POPPI]
     horizon = [y for y in ctx.params.projections.horizon_years if y in set(by_band["year"])]
     if not horizon:
@@ -287,15 +406,22 @@ def _projected_by_band(ctx: PackContext, projected: pd.DataFrame) -> tuple[Table
         aggfunc="sum").reset_index()
     shown["band"] = shown["band"].map(bands.band_label)
     shown.columns = [str(c) for c in shown.columns]
-    return (Table(f"Projected carers in {ctx.name} by hours of care", shown,
+    return (Table(f"Projected carers {_ages_words(ages)} in {ctx.name} by hours of care", shown,
                   "carerlib indirect standardisation", {str(y): "{:,.0f}" for y in horizon},
-                  "projected_carers_by_band"),)
+                  name),)
 
 
 def projected_carers(ctx: PackContext) -> Part:
-    """Chart and table of projected carers if caring rates by age stay as in 2021."""
+    """Chart and table of projected carers if caring rates by age stay as in 2021: the all-age
+    vintages together; a vintage covering only older ages in its own, labelled table."""
     projected, notes = _projections_run(ctx)
-    shown = () if projected.empty else (
-        _projected_chart(ctx, projected), *_projected_by_band(ctx, projected),
-        Text(METHOD_NOTE, "note"))
-    return part(*shown, *(Text(note, "note") for note in dict.fromkeys(notes)))
+    if projected.empty:
+        return part(*(Text(note, "note") for note in notes))
+    lead = _lead_ages(ctx, projected)
+    main = projected[projected["ages"] == lead]
+    shown: list = [_projected_chart(ctx, main, lead),
+                   *_projected_by_band(ctx, main, lead, "projected_carers_by_band")]
+    for ages in sorted(set(projected["ages"]) - {lead}):
+        older = projected[projected["ages"] == ages]
+        shown += _projected_by_band(ctx, older, ages, f"projected_carers_by_band_{ages[:-1]}plus")
+    return part(*shown, Text(METHOD_NOTE, "note"), *(Text(note, "note") for note in notes))

@@ -48,18 +48,22 @@ def ascof_outcomes(ctx: PackContext) -> tuple[Part, ...]:
     if not ctx.data.has("ascof"):
         return (missing("Carer-reported outcomes need the ASCOF file, which is not in the data "
                         "supplied."),)
-    result = ascof.carer_outcomes(ctx.data.ascof, ctx.code)
+    similar = ctx.params.health.ascof_similar
+    result = ascof.carer_outcomes(ctx.data.ascof, ctx.code, similar)
     notes = part(*(Text(note, "missing") for note in result.notes))
     table = result.table
     if table.empty:
-        return notes, missing(
+        return (missing(
             f"{ctx.name} is not a council with adult social care duties, so it has no ASCOF "
-            "carer measures of its own; see its county's pack.")
+            "carer measures of its own; see its county's pack."),)
     quality = table[table["ascof"] == "1D"].sort_values("financial_year")
     return (notes, quality_chart(ctx, quality), quality_statement(ctx, quality),
             part(Table(f"ASCOF carer measures for {ctx.name}", table[[
-                "financial_year", "ascof", "label", "value", "england_median", "region",
-                "region_median", "rank", "n_ranked"]], ASCOF_SOURCE, SCORE_1DP, "ascof_carers")))
+                "financial_year", "ascof", "label", "value", "england_median", "mad", "flag",
+                "region", "region_median", "rank", "n_ranked", "rank_band"]],
+                f"{ASCOF_SOURCE}; 'similar' within {similar.mads:g} median absolute deviation "
+                f"(mad) of the England median: {similar.source}",
+                SCORE_1DP | {"mad": "{:.1f}"}, "ascof_carers")))
 
 
 def quality_chart(ctx: PackContext, quality: pd.DataFrame) -> Part:
@@ -90,12 +94,14 @@ def quality_statement(ctx: PackContext, quality: pd.DataFrame) -> Part:
     notes = [Text(f"No carer quality-of-life score is published for {ctx.name} for "
                   f"{', '.join(gaps)}; the statement uses the latest year with one.", "note")
              ] if gaps else []
-    flag = ("higher" if latest["value"] > latest["england_median"] else
-            "lower" if latest["value"] < latest["england_median"] else "similar")
+    flag = latest["flag"]
+    words = {"higher": "above", "lower": "below", "similar": "close to"}[flag]
     statement = Statement(
         f"Carers in {ctx.name} scored their quality of life {latest['value']:.1f} out of 12 in "
-        f"{latest['financial_year']} (England median {latest['england_median']:.1f}; "
-        f"rank {int(latest['rank'])} of {int(latest['n_ranked'])} councils).",
+        f"{latest['financial_year']}, {words} the England median of "
+        f"{latest['england_median']:.1f} (half of councils score within "
+        f"{latest['mad']:.1f} of it; rank {int(latest['rank'])} of {int(latest['n_ranked'])} "
+        f"councils, {latest['rank_band']}).",
         getattr(ctx.params.statements.carer_quality_of_life, flag), ASCOF_SOURCE)
     return part(*notes, headline=(statement,))
 

@@ -11,6 +11,10 @@ from carerlib.pack.sections.context import PackContext
 from carerlib.params import Params
 
 KEY, TITLE = "methods", "Methods, sources and caveats"
+#: For analysts: where a pack's local figures come from (file names belong here, not elsewhere).
+LOCAL_FIGURES = ("For analysts: local figures (carers known to the council, funding commitments "
+                 "for breaks under breaks.commitments, notes) go in params/areas/CODE.yaml; "
+                 "params/areas/E10000012.yaml shows the layout of commitments.")
 HOURS_BANDS = ("Hours bands: Census 2021 publishes five bands with two subtotals (19 hours or "
                "less; 20 to 49 hours); totals here add the broad bands only, never a subtotal and "
                "its parts.")
@@ -25,7 +29,7 @@ def methods(ctx: PackContext) -> SectionResult:
         *sources,
         Table("Assumptions", assumptions(ctx.params), "params/defaults.yaml and the area's "
               "params file", name="assumptions"),
-        Text(HOURS_BANDS), Text(registry().attribution)))
+        Text(LOCAL_FIGURES), Text(HOURS_BANDS), Text(registry().attribution)))
 
 
 def assumptions(params: Params) -> pd.DataFrame:
@@ -42,4 +46,6 @@ def assumptions(params: Params) -> pd.DataFrame:
         ("Confidence level for intervals", f"{params.confidence_level:.0%} (Wilson score)",
          "OHID Fingertips convention"),
     ]
-    return pd.DataFrame(rows, columns=["assumption", "value", "source"])
+    out = pd.DataFrame(rows, columns=["assumption", "value", "source"])
+    out["price_year"] = [str(voc.cost_per_hour.price_year), "", "", ""]  # money carries its year
+    return out
