@@ -40,7 +40,7 @@ VALIDATORS: dict[str, Callable[[Path], object]] = {
     "care_rates_by_age_sex": projections.read_national_care_rates,
     "snpp2022": projections.read_snpp2022,
     "snpp2016": projections.read_snpp2016,
-    "snpp2018": projections.read_snpp2018,
+    "snpp2018": projections.read_snpp2018_districts,
     "gdp_deflator": deflator.read_gdp_deflator,
     "ascof": ascof.read_ascof_outcomes,
 }

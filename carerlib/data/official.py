@@ -224,9 +224,8 @@ class OfficialData:
         are the sums of their predecessor districts through the 2011->2021 lookup, and counties,
         regions and England are sums of districts, like every other table here.
         """
-        frame = projections.read_snpp2018(self._path("snpp2018"))
-        districts = self._covered("snpp2018", frame[
-            frame["area_code"].str[:3].isin(projections.DISTRICT_PREFIXES)])
+        districts = self._covered(
+            "snpp2018", projections.read_snpp2018_districts(self._path("snpp2018")))
         by = ["year", "age", projections.BAND_COLUMN]
         districts = districts.assign(**{projections.BAND_COLUMN: districts[
             projections.BAND_COLUMN].fillna(-1)})  # groupby keeps the open band with a marker
@@ -235,7 +234,7 @@ class OfficialData:
         band = out[projections.BAND_COLUMN]
         out[projections.BAND_COLUMN] = band.astype("Int64").mask(band < 0)
         out = out.sort_values(["area_code", "year", "age"], ignore_index=True)
-        out.attrs = dict(frame.attrs)
+        out.attrs = dict(districts.attrs)
         return out[projections.BANDED_POPULATION_COLUMNS]
 
     def has_2011(self) -> bool:

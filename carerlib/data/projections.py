@@ -91,6 +91,13 @@ def read_snpp2016(path: str | Path) -> pd.DataFrame:
     return _read_wide_projection(path, name_column=None, vintage=VINTAGE_SNPP2016, tolerance=0.5)
 
 
+def read_snpp2018_districts(path: str | Path) -> pd.DataFrame:
+    """The district rows of the 2018-based file (the file's own county, region and England rows
+    are left out: carerlib sums districts itself, and coverage is checked on districts)."""
+    frame = read_snpp2018(path)
+    return frame[frame["area_code"].str[:3].isin(DISTRICT_PREFIXES)]
+
+
 def read_snpp2018(path: str | Path, *, tolerance: float = 1.0) -> pd.DataFrame:
     """Read the ONS 2018-based projections (persons, 5-year age bands) into a banded tidy frame.
 
