@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -32,10 +33,19 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _pack(args: argparse.Namespace) -> int:
+    from carerlib.pack.batch import Interrupted, signals_raise
+    from carerlib.pack.manifest import update_manifest
     from carerlib.pack.runner import build_pack
 
-    result = build_pack(args.area, params_file=args.params, out_root=args.out,
-                        self_contained=args.self_contained)
+    try:
+        with signals_raise():
+            result = build_pack(args.area, params_file=args.params, out_root=args.out,
+                                self_contained=args.self_contained)
+    except Interrupted as stop:
+        print(f"interrupted ({stop}): {args.area} not built; any earlier pack is unchanged",
+              file=sys.stderr)
+        return 128 + stop.signum
+    update_manifest(result.folder.parent)
     print(f"{args.area}: wrote {result.html}")
     return 0
 
@@ -48,9 +58,16 @@ def _packs(args: argparse.Namespace) -> int:
         print("no areas selected (use --areas, --group or --all)", file=sys.stderr)
         return 2
     report = run_batch(codes, workers=args.workers, force=args.force, params_file=args.params,
-                       out_root=args.out, self_contained=args.self_contained)
+                       out_root=args.out, self_contained=args.self_contained,
+                       executor=args.executor, scheduler=args.scheduler,
+                       kernel_policy=args.kernel_policy)
     print(report.summary())
-    return 1 if report.failed else 0
+    if report.interrupted:
+        done = len(report.built) + len(report.failed)
+        print(f"interrupted ({signal.Signals(report.interrupted).name}) after {done} of "
+              f"{len(codes) - len(report.skipped)} packs; index written for those finished; "
+              "run again to build the rest", file=sys.stderr)
+    return report.exit_code
 
 
 def _areas(args: argparse.Namespace) -> int:
@@ -118,6 +135,14 @@ def parser() -> argparse.ArgumentParser:
     packs.add_argument("--out", type=Path, help="packs folder (default outputs/packs)")
     packs.add_argument("--self-contained", action="store_true",
                        help="embed plotly.js in every pack's HTML")
+    packs.add_argument("--executor", default="local", choices=["local", "dask"],
+                       help="where packs are built: local worker processes (default) or an "
+                            "existing Dask cluster (needs --scheduler)")
+    packs.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                       help="the Dask scheduler for --executor dask")
+    packs.add_argument("--kernel-policy", default="reset", choices=["reset", "restart"],
+                       help="between areas, reset each worker's warm kernel (default) or "
+                            "restart it")
     packs.set_defaults(func=_packs)
     return top
 
