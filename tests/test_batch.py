@@ -119,3 +119,28 @@ def test_read_only_pack_folder_is_one_line_error(tmp_path):
         assert sorted(p.name for p in tmp_path.iterdir()) == ["E06000033"]
     finally:
         folder.chmod(0o755)
+
+
+def test_worker_killed_mid_area_fails_that_area_only(mirror, tmp_path):
+    from helpers_notebooks import write_notebook
+
+    notebook = write_notebook(
+        tmp_path / "killer.ipynb",
+        "import os, signal\n"
+        "if area_code == 'E06000034':\n"
+        "    os.kill(os.getppid(), signal.SIGKILL)  # the kernel's parent is the batch worker\n"
+        "print(area_code)")
+    report = run_batch(["E06000033", "E06000034", "E06000035"], workers=1, out_root=tmp_path / "o",
+                       progress=False, notebook=notebook)
+    assert sorted(report.built) == ["E06000033", "E06000035"]
+    assert report.failed == {"E06000034": "worker process died (exit code -9)"}
+    assert report.exit_code == 1
+
+
+def test_dask_without_scheduler_is_one_line_error(tmp_path, capsys):
+    from carerlib.cli import main
+
+    assert main(["packs", "--areas", "E06000033", "--executor", "dask", "--out",
+                 str(tmp_path)]) == 2
+    assert capsys.readouterr().err.strip() == (
+        "error: --executor dask needs --scheduler tcp://HOST:PORT")
