@@ -85,7 +85,7 @@ def select_areas(areas: list[str] | None = None, group: str | None = None,
     return list(params.pack.default_areas)
 
 
-class Interrupted(Exception):
+class Interrupted(BaseException):  # like KeyboardInterrupt: not swallowed by `except Exception`
     """SIGINT or SIGTERM arrived during a batch."""
 
     def __init__(self, signum: int) -> None:
