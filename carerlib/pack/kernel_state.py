@@ -149,13 +149,20 @@ def _restore_pandas(options: dict[str, object]) -> None:
                 pd.set_option(key, copy.deepcopy(value))
 
 
-def _pristine_template(name: str) -> str | None:
-    data = pkgutil.get_data("plotly", f"package_data/templates/{name}.json")
-    if data is None:
-        return None
-    import plotly.graph_objects as go
+_PRISTINE: dict[str, str | None] = {}  # template name -> plotly's own JSON, read once
 
-    return json.dumps(go.layout.Template(json.loads(data)).to_plotly_json(), sort_keys=True)
+
+def _pristine_template(name: str) -> str | None:
+    if name not in _PRISTINE:
+        data = pkgutil.get_data("plotly", f"package_data/templates/{name}.json")
+        if data is None:
+            _PRISTINE[name] = None
+        else:
+            import plotly.graph_objects as go
+
+            template = go.layout.Template(json.loads(data))
+            _PRISTINE[name] = json.dumps(template.to_plotly_json(), sort_keys=True)
+    return _PRISTINE[name]
 
 
 def _restore_plotly(saved: dict[str, object]) -> None:

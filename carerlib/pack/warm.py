@@ -48,6 +48,7 @@ class WarmKernel:
         self.policy = policy
         self.warm_imports = list(warm_imports)
         self.km: AsyncKernelManager | None = None
+        self.client = None  # one blocking client per kernel, for warm-up, chdir and reset
         self.restarts = 0
         self.restart_reasons: list[str] = []
 
@@ -56,6 +57,9 @@ class WarmKernel:
     def start(self) -> WarmKernel:
         self.km = AsyncKernelManager(kernel_name=self.kernel_name)
         run_sync(self.km.start_kernel)(cwd=str(self.cwd), extra_arguments=KERNEL_ARGS)
+        self.client = self.km.blocking_client()
+        self.client.start_channels()
+        self.client.wait_for_ready(timeout=120)
         self._warm_up()
         return self
 
@@ -66,6 +70,9 @@ class WarmKernel:
         return None if process is None else process.pid
 
     def shutdown(self) -> None:
+        if self.client is not None:
+            self.client.stop_channels()
+            self.client = None
         if self.km is not None:
             try:
                 run_sync(self.km.shutdown_kernel)(now=True)
@@ -82,15 +89,9 @@ class WarmKernel:
 
     def _expression(self, expression: str, timeout: float = 120) -> object:
         """Evaluate one expression in the kernel without touching its namespace or history."""
-        client = self.km.blocking_client()
-        client.start_channels()
-        try:
-            client.wait_for_ready(timeout=timeout)
-            reply = client.execute_interactive("", silent=True, store_history=False,
-                                               user_expressions={"r": expression},
-                                               timeout=timeout, output_hook=lambda msg: None)
-        finally:
-            client.stop_channels()
+        reply = self.client.execute_interactive("", silent=True, store_history=False,
+                                                user_expressions={"r": expression},
+                                                timeout=timeout, output_hook=lambda msg: None)
         result = reply["content"]["user_expressions"]["r"]
         if result.get("status") != "ok":
             raise RuntimeError(f"warm kernel: {result.get('ename')}: {result.get('evalue')}")
@@ -115,7 +116,8 @@ class WarmKernel:
         try:
             pm.execute_notebook(
                 str(source), str(executed), parameters=parameters, kernel_name=self.kernel_name,
-                progress_bar=False, execution_timeout=timeout, km=self.km)
+                progress_bar=False, execution_timeout=timeout, km=self.km,
+                request_save_on_cell_execute=False)  # written once at the end, not per cell
         except BaseException:
             self.restart("the area failed")  # a timed-out cell may still be running
             raise
