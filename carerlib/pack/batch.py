@@ -117,8 +117,8 @@ def _todo(codes: list[str], root: Path, force: bool, params_file, notebook: Path
           report: BatchReport) -> list[str]:
     """The areas whose pack is missing or out of date (all of them with `force`)."""
     todo = []
+    source = notebook or paths.NOTEBOOKS_DIR / load_params().pack.notebook  # once, not per area
     for code in codes:
-        source = notebook or paths.NOTEBOOKS_DIR / load_params().pack.notebook
         if not force and is_up_to_date(code, pack_inputs(code, params_file, source), root):
             report.skipped.append(code)
         else:
