@@ -151,6 +151,7 @@ class LocalExecutor:
         self.workers = workers or os.cpu_count() or 1
         self.processes: dict[int, object] = {}
         self.kernel_pids: set[int] = set()
+        self.failed_starts = 0
 
     def _spawn(self, context, tasks, results) -> None:
         process = context.Process(target=_worker_main, args=(tasks, results, os.getpid()),
@@ -194,7 +195,8 @@ class LocalExecutor:
             self.stop()
 
     def _reap(self, running: dict[int, str], done: Done, context, task_queue, results) -> int:
-        """Report the area of a worker that died mid-build, and start a replacement."""
+        """Report the area of a worker that died mid-build, and start a replacement. Workers
+        that keep dying before taking an area (a broken environment) stop the batch."""
         lost = 0
         for pid, process in list(self.processes.items()):
             if process.is_alive() or process.exitcode == 0:
@@ -204,6 +206,11 @@ class LocalExecutor:
             if code is not None:
                 done(Outcome(code, f"worker process died (exit code {process.exitcode})"))
                 lost += 1
+            else:
+                self.failed_starts += 1
+                if self.failed_starts > 2 * self.workers:
+                    raise CarerlibError(f"batch workers exit before building anything (exit "
+                                        f"code {process.exitcode}); try: carerlib pack CODE")
             self._spawn(context, task_queue, results)
         return lost
 
