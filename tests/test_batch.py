@@ -144,3 +144,12 @@ def test_dask_without_scheduler_is_one_line_error(tmp_path, capsys):
                  str(tmp_path)]) == 2
     assert capsys.readouterr().err.strip() == (
         "error: --executor dask needs --scheduler tcp://HOST:PORT")
+
+
+def test_exit_codes():
+    from carerlib.pack.batch import BatchReport
+
+    assert BatchReport(built=["E06000033"]).exit_code == 0
+    assert BatchReport(failed={"E06000034": "boom"}).exit_code == 1
+    assert BatchReport(failed={"E06000034": "boom"}, interrupted=2).exit_code == 130  # SIGINT
+    assert BatchReport(interrupted=15).exit_code == 143  # SIGTERM
