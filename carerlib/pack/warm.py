@@ -21,6 +21,10 @@ from typing import Literal
 import papermill as pm
 from jupyter_client import AsyncKernelManager
 from jupyter_core.utils import run_sync
+from papermill.clientwrap import PapermillNotebookClient
+from papermill.engines import NBClientEngine, papermill_engines
+from papermill.log import logger
+from papermill.utils import merge_kwargs, remove_args
 
 #: Imported at warm-up, so each area skips them: the evidence-pack notebook's imports and what
 #: showing a plotly figure pulls in (nbformat's validator and its format checkers). A package a
@@ -36,6 +40,34 @@ WARM_IMPORTS = (
 )
 KERNEL_ARGS = ["--IPKernelApp.log_level=ERROR"]
 Policy = Literal["reset", "restart"]
+ENGINE = "carerlib-warm"
+
+
+class WarmEngine(NBClientEngine):
+    """papermill's nbclient engine, closing its kernel client after each run.
+
+    With a kernel that outlives the run, nbclient leaves the client it made open (the kernel is
+    not its to shut down); an open client keeps receiving and buffering every later area's
+    output, so a worker grew by ~6 MB a pack before this.
+    """
+
+    @classmethod
+    def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
+                                 stderr_file=None, start_timeout=60, execution_timeout=None,
+                                 **kwargs):
+        kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
+        client = PapermillNotebookClient(nb_man, **merge_kwargs(
+            kwargs, timeout=execution_timeout, startup_timeout=start_timeout,
+            kernel_name=kernel_name, log=logger, log_output=log_output,
+            stdout_file=stdout_file, stderr_file=stderr_file))
+        try:
+            return client.execute()
+        finally:
+            if client.kc is not None:
+                client.kc.stop_channels()
+
+
+papermill_engines.register(ENGINE, WarmEngine)
 
 
 class WarmKernel:
@@ -116,7 +148,7 @@ class WarmKernel:
         try:
             pm.execute_notebook(
                 str(source), str(executed), parameters=parameters, kernel_name=self.kernel_name,
-                progress_bar=False, execution_timeout=timeout, km=self.km,
+                progress_bar=False, execution_timeout=timeout, km=self.km, engine_name=ENGINE,
                 request_save_on_cell_execute=False)  # written once at the end, not per cell
         except BaseException:
             self.restart("the area failed")  # a timed-out cell may still be running
