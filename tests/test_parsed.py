@@ -68,3 +68,26 @@ def test_damaged_store_file_is_rebuilt(tmp_path):
     pd.testing.assert_frame_equal(loaded, frame)
     assert loaded.attrs == {"source": "ts039", "age_coverage": (0, 90)}
     assert used_loaded == ["ts039_ltla"]
+
+
+def test_frame_whose_build_notes_something_is_never_stored(mirror, tmp_path, monkeypatch):
+    """A build with a side effect (here: a gap noted for the pack) is rebuilt every time, so the
+    note is never lost by loading the frame from parquet."""
+    from functools import cached_property
+
+    from carerlib.data.official import OfficialData as Base
+
+    class Noting(Base):
+        @cached_property
+        def care_noted(self) -> pd.DataFrame:
+            self.notes = [*getattr(self, "notes", []), "E06000033: 2011 row missing"]
+            return self.care_2021_ltla.head(3)
+
+    parsed.store_properties(Noting)
+    monkeypatch.setenv("CARERLIB_CACHE", str(tmp_path))
+    first = Noting(DataStore(mirror))
+    assert len(first.care_noted) == 3 and first.notes == ["E06000033: 2011 row missing"]
+    second = Noting(DataStore(mirror))
+    assert len(second.care_noted) == 3 and second.notes == ["E06000033: 2011 row missing"]
+    stored = {p.stem for p in (tmp_path / "parsed").glob("*/*.parquet")}
+    assert "care_2021_ltla" in stored and "care_noted" not in stored

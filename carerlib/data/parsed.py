@@ -17,11 +17,12 @@ once both end with the same complete file. `CARERLIB_PARSED=0` turns the store o
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import os
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -106,10 +107,11 @@ class ParsedStore:
     def path(self, name: str) -> Path:
         return self.folder / f"{name}.parquet"
 
-    def frame(self, name: str, build: Callable[[], tuple[pd.DataFrame, list[str]]]
-              ) -> tuple[pd.DataFrame, list[str]]:
+    def frame(self, name: str, build: Callable[[], tuple[pd.DataFrame, list[str]]],
+              storable: Callable[[], bool] = lambda: True) -> tuple[pd.DataFrame, list[str]]:
         """The stored frame `name`, or `build()` it (returning the frame and the dataset keys it
-        read) and store it. A store that cannot be read or written is rebuilt from the CSVs."""
+        read) and store it unless `storable()` says no. A store that cannot be read or written
+        is rebuilt from the CSVs."""
         path = self.path(name)
         if path.is_file():
             try:
@@ -117,7 +119,7 @@ class ParsedStore:
             except (OSError, ValueError, KeyError):
                 pass  # a damaged file is rebuilt below and replaced atomically
         frame, used = build()
-        if not isinstance(frame, pd.DataFrame):
+        if not isinstance(frame, pd.DataFrame) or not storable():
             return frame, used  # only frames are stored; anything else is rebuilt each time
         try:
             write_frame(path, frame, used)
@@ -150,21 +152,53 @@ def _store_of(data) -> ParsedStore | None:
     return data.__dict__["_parsed_store"]
 
 
+_CONTAINERS = (list, dict, set, tuple)
+
+
+def _side_state(data) -> dict[str, object]:
+    """The instance's attributes other than its frames, `used` and the store's bookkeeping.
+
+    A build that changes any of them (e.g. notes a coverage gap for the pack to show) has an
+    effect a parquet file would not carry, so its frame is never stored: it is built each time.
+    """
+    frames = {n for klass in type(data).__mro__ for n, m in vars(klass).items()
+              if isinstance(m, cached_property)}
+    state = {}
+    for key, value in vars(data).items():
+        if key in frames or key == "used" or key.startswith("_parsed"):
+            continue
+        state[key] = copy.deepcopy(value) if isinstance(value, _CONTAINERS) else value
+    return state
+
+
+def _same_state(before: dict[str, object], after: dict[str, object]) -> bool:
+    if before.keys() != after.keys():
+        return False
+    try:
+        return all(bool(after[k] == v) if isinstance(v, _CONTAINERS) else after[k] is v
+                   for k, v in before.items())
+    except (TypeError, ValueError):  # e.g. containers of frames: assume it changed
+        return False
+
+
 def _stored_property(name: str, compute: Callable) -> Callable:
     def get(data):
         store = _store_of(data)
         if store is None:
             return compute(data)
         recorder: set[str] = set()
+        side_effects: list[bool] = []
 
         def build() -> tuple[pd.DataFrame, list[str]]:
             _recorders(data).append(recorder)
+            before = _side_state(data)
             try:
                 return compute(data), sorted(recorder)
             finally:
                 _recorders(data).pop()  # builds nest, so this is `recorder`
+                side_effects.append(not _same_state(before, _side_state(data)))
 
-        frame, used = store.frame(name, build)
+        frame, used = store.frame(name, build, storable=lambda: not any(side_effects))
         _note_used(data, used)
         return frame
 
@@ -179,8 +213,6 @@ def store_properties(cls: type) -> type:
     Each property's frame is stored under its name; the dataset keys its build read are stored
     with it and noted as used when it is loaded, so the pack's sources table is unchanged.
     """
-    from functools import cached_property
-
     for name, member in list(vars(cls).items()):
         if isinstance(member, cached_property):
             wrapped = cached_property(_stored_property(name, member.func))

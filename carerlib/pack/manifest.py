@@ -3,13 +3,14 @@ versions and the build time.
 
 Each pack folder carries its own record (`build.json`, written in the staging folder, so it is
 swapped in with the pack); the manifest gathers the records of the packs present. Writers take an
-exclusive lock and merge on write, so two `pack` commands finishing at once both land, and a
-batch killed with SIGKILL is caught up by the next run.
+exclusive lock on the packs folder and merge on write, so two `pack` commands finishing at once
+both land, and a batch killed with SIGKILL is caught up by the next run.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import platform
 import sys
 from contextlib import contextmanager
@@ -20,7 +21,6 @@ from pathlib import Path
 from carerlib.data import atomic
 
 MANIFEST = "manifest.json"
-LOCK = ".manifest.lock"
 PACKAGES = ("carerlib", "pandas", "numpy", "plotly", "papermill", "nbclient", "nbconvert",
             "ipykernel", "openpyxl", "pyarrow", "pydantic")
 
@@ -50,18 +50,20 @@ def build_record(inputs: dict, params: dict, params_file: Path | None) -> dict:
 
 @contextmanager
 def _locked(root: Path):
-    """An exclusive lock on the packs folder's manifest (no-op where fcntl is missing)."""
+    """An exclusive lock on the packs folder itself (flock on the folder: no lock file is left
+    in a folder that is zipped and sent on; a no-op where fcntl is missing)."""
     try:
         import fcntl
     except ImportError:  # pragma: no cover - Windows
         yield
         return
-    with open(root / LOCK, "a") as handle:
+    handle = os.open(root, os.O_RDONLY)
+    try:
         fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+        yield
+    finally:
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        os.close(handle)
 
 
 def update_manifest(root: str | Path) -> Path:
