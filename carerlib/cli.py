@@ -6,6 +6,7 @@ import argparse
 import errno
 import logging
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -44,14 +45,23 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _pack(args: argparse.Namespace) -> int:
+    from carerlib.pack.batch import Interrupted, signals_raise
+    from carerlib.pack.manifest import update_manifest
     from carerlib.pack.runner import build_pack
     from carerlib.params import check_area_code
 
     check_area_code(args.area, "command line")
     _check_out(args.out)
 
-    result = build_pack(args.area, params_file=args.params, out_root=args.out,
-                        self_contained=args.self_contained, notebook=args.notebook)
+    try:
+        with signals_raise():
+            result = build_pack(args.area, params_file=args.params, out_root=args.out,
+                                self_contained=args.self_contained, notebook=args.notebook)
+    except Interrupted as stop:
+        print(f"interrupted ({stop}): {args.area} not built; any earlier pack is unchanged",
+              file=sys.stderr)
+        return 128 + stop.signum
+    update_manifest(result.folder.parent)
     print(f"{args.area}: wrote {result.html}")
     if args.pdf:
         from carerlib.pack.pdf import print_pdf
@@ -73,9 +83,15 @@ def _packs(args: argparse.Namespace) -> int:
         return 2
     report = run_batch(codes, workers=args.workers, force=args.force, params_file=args.params,
                        out_root=args.out, self_contained=args.self_contained,
-                       notebook=args.notebook)
+                       notebook=args.notebook, executor=args.executor,
+                       scheduler=args.scheduler, kernel_policy=args.kernel_policy)
     print(report.summary())
-    return 1 if report.failed else 0
+    if report.interrupted:
+        done = len(report.built) + len(report.failed)
+        print(f"interrupted ({signal.Signals(report.interrupted).name}) after {done} of "
+              f"{len(codes) - len(report.skipped)} packs; index written for those finished; "
+              "run again to build the rest", file=sys.stderr)
+    return report.exit_code
 
 
 def _areas(args: argparse.Namespace) -> int:
@@ -165,6 +181,14 @@ def parser() -> argparse.ArgumentParser:
                        help="embed plotly.js in every pack's HTML")
     packs.add_argument("--notebook", type=Path, help="build every pack from this notebook "
                                                      "instead of params pack.notebook")
+    packs.add_argument("--executor", default="local", choices=["local", "dask"],
+                       help="where packs are built: local worker processes (default) or an "
+                            "existing Dask cluster (needs --scheduler)")
+    packs.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                       help="the Dask scheduler for --executor dask")
+    packs.add_argument("--kernel-policy", default="reset", choices=["reset", "restart"],
+                       help="between areas, reset each worker's warm kernel (default) or "
+                            "restart it")
     packs.set_defaults(func=_packs)
     return top
 

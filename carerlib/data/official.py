@@ -10,7 +10,7 @@ from functools import cached_property
 
 import pandas as pd
 
-from carerlib.data import areas, ascof, census, coverage, projections
+from carerlib.data import areas, ascof, census, coverage, parsed, projections
 from carerlib.data.datastore import DataStore
 from carerlib.errors import DataError
 
@@ -264,3 +264,6 @@ class OfficialData:
     @cached_property
     def ascof(self) -> pd.DataFrame:
         return self._covered("ascof", ascof.read_ascof_outcomes(self._path("ascof")))
+
+
+parsed.store_properties(OfficialData)  # national frames parsed once per data version

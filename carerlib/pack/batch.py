@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import html
 import json
-import os
-from concurrent.futures import ProcessPoolExecutor, as_completed
+import signal
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,8 +21,10 @@ from tqdm import tqdm
 from carerlib.data import atomic
 from carerlib.data.datastore import DataStore
 from carerlib.errors import CarerlibError
+from carerlib.pack.executors import Outcome, Task, get_executor
+from carerlib.pack.manifest import update_manifest
 from carerlib.pack.runner import (
-    build_pack,
+    clean_stale_staging,
     is_up_to_date,
     notebook_source,
     pack_inputs,
@@ -36,6 +39,14 @@ class BatchReport:
     built: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
+    interrupted: int | None = None  # the signal that stopped the batch
+
+    @property
+    def exit_code(self) -> int:
+        """0 all built, 1 some packs failed, 130 (Ctrl-C) / 143 (SIGTERM) interrupted."""
+        if self.interrupted:
+            return 128 + self.interrupted
+        return 1 if self.failed else 0
 
     def summary(self) -> str:
         lines = [f"built {len(self.built)}, skipped {len(self.skipped)} (unchanged), "
@@ -93,62 +104,91 @@ def select_areas(areas: list[str] | None = None, group: str | None = None,
     return list(params.pack.default_areas)
 
 
-def _build_one(code: str, params_file: str | None, out_root: str, self_contained: bool,
-               notebook: str | None = None) -> tuple[str, str | None]:
+class Interrupted(BaseException):  # like KeyboardInterrupt: not swallowed by `except Exception`
+    """SIGINT or SIGTERM arrived during a batch."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+@contextmanager
+def signals_raise():
+    """Turn Ctrl-C and SIGTERM into `Interrupted` while a batch runs (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum, frame):
+        for number in (signal.SIGINT, signal.SIGTERM):  # a second signal waits for clean-up
+            signal.signal(number, signal.SIG_IGN)
+        raise Interrupted(signum)
+
+    previous = {s: signal.signal(s, handler) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
-        build_pack(code, params_file=params_file, out_root=out_root,
-                   self_contained=self_contained, notebook=notebook)
-        return code, None
-    except CarerlibError as exc:
-        return code, str(exc)
-    except Exception as exc:  # noqa: BLE001 - one area's failure must not stop the batch
-        return code, f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+        yield
+    finally:
+        for number, old in previous.items():
+            signal.signal(number, old)
+
+
+def _todo(codes: list[str], root: Path, force: bool, params_file, notebook: Path | None,
+          report: BatchReport) -> list[str]:
+    """The areas whose pack is missing or out of date (all of them with `force`)."""
+    todo = []
+    source = notebook_source(notebook, load_params().pack.notebook)  # once, not per area
+    for code in codes:
+        if not force and is_up_to_date(code, pack_inputs(code, params_file, source), root):
+            report.skipped.append(code)
+        else:
+            todo.append(code)
+    return todo
 
 
 def run_batch(codes: list[str], *, workers: int | None = None, force: bool = False,
               params_file: str | Path | None = None, out_root: str | Path | None = None,
               self_contained: bool = False, progress: bool = True,
-              notebook: str | Path | None = None) -> BatchReport:
-    """Build packs for `codes` with `workers` processes, then rewrite the index page.
-    `notebook` (an analyst's copy) wins over params pack.notebook."""
-    root = Path(out_root) if out_root else packs_dir()
-    root.mkdir(parents=True, exist_ok=True)
+              notebook: str | Path | None = None, executor: str = "local",
+              scheduler: str | None = None, kernel_policy: str = "reset") -> BatchReport:
+    """Build packs for `codes` on `executor` (local worker processes by default), then rewrite
+    the index page and the manifest. Ctrl-C or SIGTERM stops the workers within seconds; the
+    index and manifest still cover every pack that finished (`report.interrupted`)."""
+    root = (Path(out_root) if out_root else packs_dir()).resolve()
+    params_file = Path(params_file).resolve() if params_file else None
+    notebook = Path(notebook).resolve() if notebook else None
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CarerlibError(f"{root}: cannot write packs here ({exc.strerror})") from None
+    clean_stale_staging(root)
     report = BatchReport()
-    source = notebook_source(notebook, load_params().pack.notebook)
-    todo = []
-    for code in codes:
-        inputs = pack_inputs(code, params_file, source)
-        if not force and is_up_to_date(code, inputs, root):
-            report.skipped.append(code)
-        else:
-            todo.append(code)
-    if not self_contained:
+    todo = _todo(codes, root, force, params_file, notebook, report)
+    if not self_contained and todo:
         write_plotly_asset(root)
-    workers = max(1, min(workers or os.cpu_count() or 1, len(todo) or 1))
+    pool = get_executor(executor, workers=workers, scheduler=scheduler)
+    tasks = [Task(code, str(root), str(params_file) if params_file else None, self_contained,
+                  str(notebook) if notebook else None, kernel_policy) for code in todo]
     bar = tqdm(total=len(todo), desc="packs", unit="pack", disable=not progress or not todo)
-    args = (str(params_file) if params_file else None, str(root), self_contained,
-            str(source) if notebook else None)
-    if workers == 1:
-        results = (_build_one(code, *args) for code in todo)
-        for code, error in results:
-            _record(report, code, error, bar)
-    else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = [pool.submit(_build_one, code, *args) for code in todo]
-            for future in as_completed(futures):
-                _record(report, *future.result(), bar)
-    bar.close()
-    write_index(root)
+    with signals_raise():
+        try:
+            pool.run(tasks, lambda outcome: _record(report, outcome, bar))
+        except Interrupted as stop:
+            report.interrupted = stop.signum
+        finally:
+            bar.close()
+            clean_stale_staging(root)
+            write_index(root)
+            update_manifest(root)
     return report
 
 
-def _record(report: BatchReport, code: str, error: str | None, bar: tqdm) -> None:
-    if error is None:
-        report.built.append(code)
+def _record(report: BatchReport, outcome: Outcome, bar: tqdm) -> None:
+    if outcome.error is None:
+        report.built.append(outcome.area_code)
     else:
-        report.failed[code] = error
+        report.failed[outcome.area_code] = outcome.error
     bar.update(1)
-    bar.set_postfix_str(code)
+    bar.set_postfix_str(outcome.area_code)
 
 
 INDEX_COLUMNS = [

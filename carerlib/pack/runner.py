@@ -29,12 +29,14 @@ from carerlib.data.checksums import file_digest
 from carerlib.data.datastore import DataStore
 from carerlib.errors import CarerlibError
 from carerlib.pack.export import is_custom_notebook, note_custom_notebook, record_custom_notebook
+from carerlib.pack.manifest import build_record
 from carerlib.pack.preflight import check_pack
 from carerlib.params import area_params_path, load_params
 
 TEMPLATES = Path(__file__).parent / "templates"
 PLOTLY_ASSET = "plotly.min.js"
 INPUTS_FILE = "inputs.json"
+BUILD_FILE = "build.json"  # this pack's entry in outputs/packs/manifest.json
 FALLBACK_KERNEL = "carerlib"
 _PLACEHOLDER = "<!-- carerlib:plotly -->"
 _H2 = re.compile(r'<h2 id="([^"]+)"[^>]*>(.*?)(?:<a class="anchor-link".*?</a>)?</h2>', re.S)
@@ -149,12 +151,8 @@ def _area_name(staging: Path) -> str | None:
 def export_html(notebook: nbformat.NotebookNode, title: str, self_contained: bool,
                 asset_href: str = f"../assets/{PLOTLY_ASSET}") -> str:
     """nbconvert HTML with inputs and prompts hidden, a contents list and plotly.js wired in."""
-    exporter = HTMLExporter(
-        template_name="carerlib_pack", extra_template_basedirs=[str(TEMPLATES)],
-        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
-    )
     notebook.metadata["title"] = title
-    body, _ = exporter.from_notebook_node(notebook)
+    body, _ = _html_exporter().from_notebook_node(notebook)
     if self_contained:
         script = f"<script>{plotly_js()}</script>"
     else:
@@ -207,40 +205,121 @@ def _source_cell_number(notebook: Path, failing_source: str, fallback: int) -> i
     return fallback
 
 
+#: `.CODE.PID.xxxxxxxx` staging folders (older runs: `.CODE.xxxxxxxx`) and `.CODE.old` swaps.
+STAGING = re.compile(r"^\.[A-Za-z0-9_-]+\.(?:(?P<pid>\d+)\.)?[A-Za-z0-9_]{8}$")
+OLD = re.compile(r"^\.[A-Za-z0-9_-]+\.old$")
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def clean_stale_staging(root: Path) -> list[Path]:
+    """Remove staging folders (`.CODE.PID.xxxx`) and `.CODE.old` folders left by a killed run.
+
+    A staging folder whose process is still alive belongs to a `pack` running now and is kept.
+    Older-style `.CODE.xxxx` folders (no process id) are removed too.
+    """
+    removed = []
+    if not root.is_dir():
+        return removed
+    for path in root.iterdir():
+        match = STAGING.match(path.name)
+        if not (match or OLD.match(path.name)) or not path.is_dir():
+            continue
+        pid = int(match["pid"]) if match and match["pid"] else None
+        if pid is not None and pid != os.getpid() and _pid_alive(pid):
+            continue
+        shutil.rmtree(path, ignore_errors=True)
+        removed.append(path)
+    return removed
+
+
+def check_pack_folder(root: Path, area_code: str) -> None:
+    """One-line errors, before any kernel starts, for an output folder a pack cannot replace."""
+    final = root / area_code
+    if final.exists() and not final.is_dir():
+        raise CarerlibError(f"{final}: exists and is not a folder (move it away to build the "
+                            "pack there)")
+    for folder in (root, final):
+        if folder.is_dir() and not os.access(folder, os.W_OK | os.X_OK):
+            raise CarerlibError(f"{folder}: folder is read-only (cannot replace the pack)")
+
+
+def _staging_folder(root: Path, area_code: str) -> Path:
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(dir=root, prefix=f".{area_code}.{os.getpid()}.")).resolve()
+    except OSError as exc:
+        raise CarerlibError(f"{root}: cannot write packs here ({exc.strerror})") from None
+
+
+@lru_cache(maxsize=1)
+def _html_exporter() -> HTMLExporter:
+    """One exporter (and its compiled template) per process, reused for every pack."""
+    return HTMLExporter(
+        template_name="carerlib_pack", extra_template_basedirs=[str(TEMPLATES)],
+        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+    )
+
+
+def _execute(source: Path, executed: Path, parameters: dict, kernel_name: str,
+             timeout: int | None, warm: str | None) -> None:
+    """Run the notebook: in a fresh kernel, or in this process's warm kernel (policy `warm`)."""
+    if warm:
+        from carerlib.pack.warm import kernel_for
+
+        kernel_for(kernel_name, source.parent, warm).execute(source, executed, parameters,
+                                                             timeout)
+        return
+    pm.execute_notebook(
+        str(source), str(executed), parameters=parameters, kernel_name=kernel_name,
+        progress_bar=False, execution_timeout=timeout, cwd=str(source.parent),
+        # The kernel's start-up chatter (e.g. its transport warning) is not for users;
+        # cell errors still reach us through papermill, so its log (even a traceback
+        # when a timed-out cell is interrupted) never adds lines to our one-line error.
+        extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+    )
+
+
 def build_pack(
     area_code: str,
     params_file: str | Path | None = None,
     out_root: str | Path | None = None,
     self_contained: bool = False,
     notebook: str | Path | None = None,
+    warm: str | None = None,
 ) -> PackResult:
     """Execute the evidence-pack notebook for one area and export it; returns where it went.
 
     Parameters are validated before anything runs; a failure leaves any earlier pack in place.
+    `warm` ("reset" or "restart") runs the notebook in this process's warm kernel (batches);
+    by default a fresh kernel runs it, as for a pack built on its own.
     """
     paths.absolutise_env()  # the kernel runs in notebooks/, not in the caller's folder
     params_file = Path(params_file).resolve() if params_file else None
     params = load_params(area_code, params_file)
     root = (Path(out_root) if out_root else packs_dir()).resolve()
     check_pack(area_code, params, root)  # bad data or params refused before any kernel starts
-    root.mkdir(parents=True, exist_ok=True)
     source = notebook_source(notebook, params.pack.notebook)
-    staging = Path(tempfile.mkdtemp(dir=root, prefix=f".{area_code}.")).resolve()
+    check_pack_folder(root, area_code)
+    clean_stale_staging(root)
+    staging = _staging_folder(root, area_code)
     try:
         executed = staging / f"{area_code}.ipynb"
         try:
-            pm.execute_notebook(
-                str(source), str(executed),
-                parameters={"area_code": area_code,
-                            "params_file": str(params_file) if params_file else None,
-                            "output_dir": str(staging)},
-                kernel_name=kernel_for_this_environment(params.pack.kernel), progress_bar=False,
-                execution_timeout=params.pack.cell_timeout_seconds, cwd=str(source.parent),
-                # The kernel's start-up chatter (e.g. its transport warning) is not for users;
-                # cell errors still reach us through papermill, so its log (even a traceback
-                # when a timed-out cell is interrupted) never adds lines to our one-line error.
-                extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
-            )
+            _execute(source, executed,
+                     {"area_code": area_code,
+                      "params_file": str(params_file) if params_file else None,
+                      "output_dir": str(staging)},
+                     kernel_for_this_environment(params.pack.kernel),
+                     params.pack.cell_timeout_seconds, warm)
         except pm.PapermillExecutionError as exc:
             raise CarerlibError(
                 f"{area_code}: notebook {source.name} failed in cell "
@@ -253,13 +332,18 @@ def build_pack(
         if is_custom_notebook(source):  # the pack and its index say so
             page = note_custom_notebook(page, source)
             record_custom_notebook(staging, source)
+        inputs = pack_inputs(area_code, params_file, source)
         atomic.write_text(staging / "index.html", page)
-        atomic.write_text(staging / INPUTS_FILE,
-                          json.dumps(pack_inputs(area_code, params_file, source), indent=2))
+        atomic.write_text(staging / INPUTS_FILE, json.dumps(inputs, indent=2))
+        atomic.write_text(staging / BUILD_FILE, json.dumps(
+            build_record(inputs, params.model_dump(mode="json"), params_file), indent=2))
         if not self_contained and not (root / "assets" / PLOTLY_ASSET).exists():
             write_plotly_asset(root)
         final = root / area_code
-        atomic.replace_dir(staging, final)
+        try:
+            atomic.replace_dir(staging, final)
+        except OSError as exc:
+            raise CarerlibError(f"{final}: cannot replace the pack ({exc.strerror})") from None
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)

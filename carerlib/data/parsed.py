@@ -1,0 +1,228 @@
+"""A typed columnar store of the national frames, parsed once per data version.
+
+Reading and shaping the national CSVs (every LTLA, aggregated to every UTLA, region, country and
+group) takes about two seconds; a batch used to repeat that in every pack's kernel. Here each
+frame `OfficialData` derives is written once as parquet under `<cache>/parsed/`, in a folder named
+by the SHA-256 of everything it depends on:
+
+- the SHA-256 of every official input file the store can see,
+- the groups from params (they change the aggregates),
+- the source of `carerlib.data` (a reader change re-parses), and the pandas and pyarrow versions.
+
+A worker then loads the frames it needs in milliseconds. A stored frame keeps its `attrs` and the
+dataset keys its build read (they feed the pack's sources table), so a pack built from the store
+is identical to one built from the CSVs. Writes are atomic: two workers parsing the same frame at
+once both end with the same complete file. `CARERLIB_PARSED=0` turns the store off.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import os
+from collections.abc import Callable
+from functools import cached_property, lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from carerlib.data import atomic, paths
+from carerlib.data.checksums import file_digest
+
+PARSED_DIR = "parsed"
+_META_KEY = b"carerlib"
+
+
+def enabled() -> bool:
+    """False when CARERLIB_PARSED is 0/false/no (e.g. to time a cold, CSV-only build)."""
+    return os.environ.get("CARERLIB_PARSED", "1").strip().lower() not in ("0", "false", "no")
+
+
+@lru_cache(maxsize=1)
+def reader_digest() -> str:
+    """SHA-256 of carerlib.data's source and the parquet stack: a reader change re-parses."""
+    import pyarrow
+
+    root = Path(__file__).parent
+    digest = hashlib.sha256(f"{pd.__version__} {pyarrow.__version__}".encode())
+    for path in sorted(root.glob("*.py")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def version_key(files: dict[str, Path], groups: dict) -> str:
+    """The data version: input files' SHA-256, groups and reader code, as one SHA-256."""
+    record = {
+        "files": {key: file_digest(path) for key, path in sorted(files.items())},
+        "groups": groups,
+        "readers": reader_digest(),
+    }
+    return hashlib.sha256(json.dumps(record, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _attrs_from_json(attrs: dict) -> dict:
+    """JSON has no tuples; carerlib's frame attrs hold tuples (e.g. age_coverage)."""
+    return {k: tuple(v) if isinstance(v, list) else v for k, v in attrs.items()}
+
+
+def write_frame(path: Path, frame: pd.DataFrame, used: list[str]) -> None:
+    """Write `frame` as parquet with its attrs and the dataset keys it was built from."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.Table.from_pandas(frame, preserve_index=True)
+    meta = json.dumps({"attrs": frame.attrs, "used": sorted(used)}, default=str).encode()
+    table = table.replace_schema_metadata({**(table.schema.metadata or {}), _META_KEY: meta})
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink)
+    atomic.write_bytes(path, sink.getvalue().to_pybytes())
+
+
+def read_frame(path: Path) -> tuple[pd.DataFrame, list[str]]:
+    """A stored frame with its attrs restored, and the dataset keys it was built from."""
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(path)
+    meta = json.loads(table.schema.metadata[_META_KEY])
+    frame = table.to_pandas()
+    frame.attrs = _attrs_from_json(meta["attrs"])
+    return frame, list(meta["used"])
+
+
+class ParsedStore:
+    """One data version's folder of parquet frames."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    @classmethod
+    def for_data(cls, files: dict[str, Path], groups: dict,
+                 root: Path | None = None) -> ParsedStore:
+        """The store for these input files and groups (under the data cache by default)."""
+        root = root or paths.cache_dir() / PARSED_DIR
+        return cls(root / version_key(files, groups)[:32])
+
+    def path(self, name: str) -> Path:
+        return self.folder / f"{name}.parquet"
+
+    def frame(self, name: str, build: Callable[[], tuple[pd.DataFrame, list[str]]],
+              storable: Callable[[], bool] = lambda: True) -> tuple[pd.DataFrame, list[str]]:
+        """The stored frame `name`, or `build()` it (returning the frame and the dataset keys it
+        read) and store it unless `storable()` says no. A store that cannot be read or written
+        is rebuilt from the CSVs."""
+        path = self.path(name)
+        if path.is_file():
+            try:
+                return read_frame(path)
+            except (OSError, ValueError, KeyError):
+                pass  # a damaged file is rebuilt below and replaced atomically
+        frame, used = build()
+        if not isinstance(frame, pd.DataFrame) or not storable():
+            return frame, used  # only frames are stored; anything else is rebuilt each time
+        try:
+            write_frame(path, frame, used)
+        except OSError:
+            pass  # a read-only cache still builds packs, just without the speed-up
+        return frame, used
+
+
+# ------------------------------------------------------------------ hooking into OfficialData
+
+def _recorders(data) -> list[set[str]]:
+    return data.__dict__.setdefault("_parsed_recorders", [])
+
+
+def _note_used(data, keys) -> None:
+    """Record dataset keys as used by `data` and by every stored frame being built right now."""
+    data.used.update(keys)
+    for recorder in _recorders(data):
+        recorder.update(keys)
+
+
+def _store_of(data) -> ParsedStore | None:
+    """The parsed store for this OfficialData's files and groups (None when turned off)."""
+    if not enabled():
+        return None
+    if "_parsed_store" not in data.__dict__:
+        files = {key: data.store.path(key) for key in data.store.registry.datasets
+                 if data.store.has(key)}
+        data.__dict__["_parsed_store"] = ParsedStore.for_data(files, data.groups)
+    return data.__dict__["_parsed_store"]
+
+
+_CONTAINERS = (list, dict, set, tuple)
+
+
+def _side_state(data) -> dict[str, object]:
+    """The instance's attributes other than its frames, `used` and the store's bookkeeping.
+
+    A build that changes any of them (e.g. notes a coverage gap for the pack to show) has an
+    effect a parquet file would not carry, so its frame is never stored: it is built each time.
+    """
+    frames = {n for klass in type(data).__mro__ for n, m in vars(klass).items()
+              if isinstance(m, cached_property)}
+    state = {}
+    for key, value in vars(data).items():
+        if key in frames or key == "used" or key.startswith("_parsed"):
+            continue
+        state[key] = copy.deepcopy(value) if isinstance(value, _CONTAINERS) else value
+    return state
+
+
+def _same_state(before: dict[str, object], after: dict[str, object]) -> bool:
+    if before.keys() != after.keys():
+        return False
+    try:
+        return all(bool(after[k] == v) if isinstance(v, _CONTAINERS) else after[k] is v
+                   for k, v in before.items())
+    except (TypeError, ValueError):  # e.g. containers of frames: assume it changed
+        return False
+
+
+def _stored_property(name: str, compute: Callable) -> Callable:
+    def get(data):
+        store = _store_of(data)
+        if store is None:
+            return compute(data)
+        recorder: set[str] = set()
+        side_effects: list[bool] = []
+
+        def build() -> tuple[pd.DataFrame, list[str]]:
+            _recorders(data).append(recorder)
+            before = _side_state(data)
+            try:
+                return compute(data), sorted(recorder)
+            finally:
+                _recorders(data).pop()  # builds nest, so this is `recorder`
+                side_effects.append(not _same_state(before, _side_state(data)))
+
+        frame, used = store.frame(name, build, storable=lambda: not any(side_effects))
+        _note_used(data, used)
+        return frame
+
+    get.__name__ = name
+    get.__doc__ = compute.__doc__
+    return get
+
+
+def store_properties(cls: type) -> type:
+    """Route every cached DataFrame property of `cls` (OfficialData) through the parsed store.
+
+    Each property's frame is stored under its name; the dataset keys its build read are stored
+    with it and noted as used when it is loaded, so the pack's sources table is unchanged.
+    """
+    for name, member in list(vars(cls).items()):
+        if isinstance(member, cached_property):
+            wrapped = cached_property(_stored_property(name, member.func))
+            wrapped.__set_name__(cls, name)
+            setattr(cls, name, wrapped)
+    original_path = cls._path
+
+    def _path(data, key: str):
+        _note_used(data, [key])
+        return original_path(data, key)
+
+    cls._path = _path
+    return cls

@@ -1,0 +1,227 @@
+"""Runs inside a warm kernel: remember the state after warm-up, and put it back between areas.
+
+A warm kernel builds many areas' packs one after another, so nothing one area's notebook does may
+reach the next. `reset()` clears the user namespace and execution count, restores what is known to
+be mutable process state, and reports anything it cannot restore so the runner restarts the
+kernel instead (the restart-or-reset policy):
+
+- restored: the namespace, pandas options, plotly's default template and renderer and any edited
+  or added template, matplotlib rcParams, the global random states, os.environ, the working
+  folder, sys.path, warning filters, and every functools cache in carerlib;
+- restart: a module global of carerlib, pandas, numpy or plotly rebound (monkeypatching), or a
+  new top-level package imported (its state is unknown; it is imported at warm-up after the
+  restart, so the next areas keep the warm kernel).
+
+Nothing here is imported by a pack built on its own.
+"""
+
+from __future__ import annotations
+
+import copy
+import gc
+import json
+import os
+import pkgutil
+import random
+import sys
+import warnings
+from typing import Any
+
+WATCHED_PACKAGES = ("carerlib", "pandas", "numpy", "plotly")
+
+_baseline: dict[str, Any] | None = None
+
+
+def _top_level() -> set[str]:
+    return {name.partition(".")[0] for name in list(sys.modules) if not name.startswith("_")}
+
+
+def _watched_globals() -> dict[str, dict[str, object]]:
+    """module name -> its globals, for carerlib and the libraries a pack changes most."""
+    out = {}
+    for name, module in list(sys.modules.items()):
+        if (module is not None and name.partition(".")[0] in WATCHED_PACKAGES
+                and name != __name__):
+            out[name] = dict(vars(module))
+    return out
+
+
+def _pandas_options() -> dict[str, object]:
+    if "pandas" not in sys.modules:
+        return {}
+    import pandas as pd
+    from pandas._config import config
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return {key: copy.deepcopy(pd.get_option(key)) for key in config._registered_options}
+
+
+def _plotly_defaults() -> dict[str, object]:
+    if "plotly.io" not in sys.modules:
+        return {}
+    import plotly.io as pio
+
+    return {"template": pio.templates.default, "renderer": pio.renderers.default,
+            "templates": dict(pio.templates._templates)}
+
+
+def _rcparams() -> dict[str, object] | None:
+    if "matplotlib" not in sys.modules:
+        return None
+    import matplotlib
+
+    return copy.deepcopy(dict(matplotlib.rcParams))
+
+
+def _numpy_random() -> object:
+    if "numpy" not in sys.modules:
+        return None
+    import numpy as np
+
+    return np.random.get_state()
+
+
+def take_baseline() -> None:
+    """Remember the warm kernel's state (call once, after the warm-up imports)."""
+    global _baseline
+    _baseline = {
+        "top_level": _top_level(), "globals": _watched_globals(),
+        "pandas": _pandas_options(), "plotly": _plotly_defaults(), "rc": _rcparams(),
+        "random": random.getstate(), "numpy_random": _numpy_random(),
+        "environ": dict(os.environ), "cwd": os.getcwd(), "path": list(sys.path),
+        "warnings": list(warnings.filters),
+    }
+
+
+def warm_up(shell, modules: list[str]) -> bool:
+    """Import `modules` (those that exist), clear the namespace and take the baseline."""
+    import importlib
+
+    for module in modules:
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            pass
+    shell.reset(new_session=True)
+    take_baseline()
+    return True
+
+
+_IMMUTABLE = (str, bytes, int, float, bool, type(None))
+
+
+def _same(now: object, before: object, library: bool) -> bool:
+    """The same object, an equal immutable value (libraries re-derive some constants), or in a
+    library (not carerlib) a constant filled in lazily (pandas sets its package folder on first
+    warning)."""
+    if now is before:
+        return True
+    if type(now) is type(before) and isinstance(now, _IMMUTABLE) and now == before:
+        return True
+    return library and before is None and isinstance(now, _IMMUTABLE)
+
+
+def _rebound_globals(baseline: dict[str, dict[str, object]]) -> list[str]:
+    rebound = []
+    for name, before in baseline.items():
+        module = sys.modules.get(name)
+        if module is None:
+            rebound.append(f"module {name} removed")
+            continue
+        now = vars(module)
+        for key, value in before.items():
+            library = not name.startswith("carerlib")
+            if key not in now or not _same(now[key], value, library):
+                rebound.append(f"{name}.{key} rebound")
+    return rebound
+
+
+def _restore_pandas(options: dict[str, object]) -> None:
+    if not options:
+        return
+    import pandas as pd
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for key, value in options.items():
+            if pd.get_option(key) != value:
+                pd.set_option(key, copy.deepcopy(value))
+
+
+_PRISTINE: dict[str, str | None] = {}  # template name -> plotly's own JSON, read once
+
+
+def _pristine_template(name: str) -> str | None:
+    if name not in _PRISTINE:
+        data = pkgutil.get_data("plotly", f"package_data/templates/{name}.json")
+        if data is None:
+            _PRISTINE[name] = None
+        else:
+            import plotly.graph_objects as go
+
+            template = go.layout.Template(json.loads(data))
+            _PRISTINE[name] = json.dumps(template.to_plotly_json(), sort_keys=True)
+    return _PRISTINE[name]
+
+
+def _restore_plotly(saved: dict[str, object]) -> None:
+    if not saved:
+        return
+    import plotly.graph_objects as go
+    import plotly.io as pio
+
+    pio.templates.default = saved["template"]
+    pio.renderers.default = saved["renderer"]
+    current = pio.templates._templates
+    for name in list(current):
+        if name not in saved["templates"]:
+            del current[name]  # added by a notebook
+        elif current[name] is not saved["templates"][name]:
+            current[name] = saved["templates"][name]  # replaced: back to the lazy original
+        elif isinstance(current[name], go.layout.Template):
+            shown = json.dumps(current[name].to_plotly_json(), sort_keys=True)
+            if shown != _pristine_template(name):
+                del current[name]  # edited in place: reloaded from plotly's file when used
+                current[name] = saved["templates"][name]
+
+
+def _clear_carerlib_caches() -> None:
+    for name, module in list(sys.modules.items()):
+        if module is None or name.partition(".")[0] != "carerlib":
+            continue
+        for value in list(vars(module).values()):
+            if callable(getattr(value, "cache_clear", None)):
+                value.cache_clear()
+
+
+def reset(shell) -> dict[str, list[str]]:
+    """Clear the namespace and restore the baseline. Returns why a restart is needed (`restart`,
+    empty when the kernel can be reused) and the top-level packages imported since warm-up."""
+    if _baseline is None:
+        return {"restart": ["no baseline taken"], "new_packages": []}
+    base = _baseline
+    shell.reset(new_session=True)  # namespace, history and the execution count
+    reasons = _rebound_globals(base["globals"])
+    new = sorted(_top_level() - base["top_level"])
+    if new:
+        reasons.append("new packages imported: " + ", ".join(new))
+    _restore_pandas(base["pandas"])
+    _restore_plotly(base["plotly"])
+    if base["rc"] is not None:
+        import matplotlib
+
+        matplotlib.rcParams.update(copy.deepcopy(base["rc"]))
+    random.setstate(base["random"])
+    if base["numpy_random"] is not None:
+        import numpy as np
+
+        np.random.set_state(base["numpy_random"])
+    os.environ.clear()
+    os.environ.update(base["environ"])
+    os.chdir(base["cwd"])
+    sys.path[:] = base["path"]
+    warnings.filters[:] = base["warnings"]
+    _clear_carerlib_caches()
+    gc.collect()
+    return {"restart": reasons, "new_packages": new}

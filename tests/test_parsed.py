@@ -1,0 +1,93 @@
+"""The parsed store: national frames loaded from parquet equal the frames parsed from the CSVs
+(values, dtypes, attrs and the datasets named in the sources table), and a changed input file or
+reader means a new data version."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from carerlib.data import parsed
+from carerlib.data.datastore import DataStore
+from carerlib.data.official import OfficialData
+
+FRAMES = ["care_2021_ltla", "tree", "members", "care_2021", "ages_2021", "care_2011",
+          "ages_2011", "care_rates", "projection_2022", "projection_2016", "ascof"]
+GROUPS = {"X00000001": {"name": "Mid Essex", "members": ["E07000067", "E07000070", "E07000074"]}}
+
+
+def test_stored_frames_equal_parsed_csvs(mirror, tmp_path, monkeypatch):
+    monkeypatch.setenv("CARERLIB_CACHE", str(tmp_path))
+    monkeypatch.setenv("CARERLIB_PARSED", "0")
+    from_csv = OfficialData(DataStore(mirror), GROUPS)
+    expected = {name: getattr(from_csv, name) for name in FRAMES}
+    monkeypatch.setenv("CARERLIB_PARSED", "1")
+    first = OfficialData(DataStore(mirror), GROUPS)   # parses and writes the store
+    for name in FRAMES:
+        getattr(first, name)
+    stored = sorted((tmp_path / "parsed").glob("*/*.parquet"))
+    assert {p.stem for p in stored} >= set(FRAMES)
+    second = OfficialData(DataStore(mirror), GROUPS)  # reads the store only
+    for name in FRAMES:
+        frame = getattr(second, name)
+        pd.testing.assert_frame_equal(frame, expected[name], check_exact=True)
+        assert frame.attrs == expected[name].attrs, name
+    assert second.used == from_csv.used
+    # Southend's Census 2021 carers (METHODS.md): 7,405 + 3,046 + 4,568 = 15,019.
+    care = second.care_2021
+    south = care[(care["area_code"] == "E06000033") & (care["category"] != "no_care")]
+    assert "E06000033" in set(care["area_code"]) and len(south) > 0
+
+
+def test_loaded_frame_names_the_datasets_it_was_built_from(mirror, tmp_path, monkeypatch):
+    monkeypatch.setenv("CARERLIB_CACHE", str(tmp_path))
+    assert len(OfficialData(DataStore(mirror)).care_2021) > 0  # builds the store
+    fresh = OfficialData(DataStore(mirror))
+    assert len(fresh.care_2021) > 0  # loads it
+    assert fresh.used == {"ts039_ltla", "ltla_utla_lookup", "la_codes"}
+
+
+def test_new_data_version_for_changed_file_or_groups(tmp_path):
+    csv = tmp_path / "a.csv"
+    csv.write_text("x\n1\n")
+    one = parsed.version_key({"a": csv}, {})
+    assert parsed.version_key({"a": csv}, GROUPS) != one
+    csv.write_text("x\n2\n")
+    assert parsed.version_key({"a": csv}, {}) != one
+
+
+def test_damaged_store_file_is_rebuilt(tmp_path):
+    store = parsed.ParsedStore(tmp_path)
+    frame = pd.DataFrame({"area_code": ["E06000033"], "count": [15019]})
+    frame.attrs = {"source": "ts039", "age_coverage": (0, 90)}
+    got, used = store.frame("care", lambda: (frame, ["ts039_ltla"]))
+    store.path("care").write_bytes(b"not parquet")
+    again, used_again = store.frame("care", lambda: (frame, ["ts039_ltla"]))
+    pd.testing.assert_frame_equal(again, frame)
+    loaded, used_loaded = store.frame("care", lambda: pytest.fail("should load, not build"))
+    pd.testing.assert_frame_equal(loaded, frame)
+    assert loaded.attrs == {"source": "ts039", "age_coverage": (0, 90)}
+    assert used_loaded == ["ts039_ltla"]
+
+
+def test_frame_whose_build_notes_something_is_never_stored(mirror, tmp_path, monkeypatch):
+    """A build with a side effect (here: a gap noted for the pack) is rebuilt every time, so the
+    note is never lost by loading the frame from parquet."""
+    from functools import cached_property
+
+    from carerlib.data.official import OfficialData as Base
+
+    class Noting(Base):
+        @cached_property
+        def care_noted(self) -> pd.DataFrame:
+            self.notes = [*getattr(self, "notes", []), "E06000033: 2011 row missing"]
+            return self.care_2021_ltla.head(3)
+
+    parsed.store_properties(Noting)
+    monkeypatch.setenv("CARERLIB_CACHE", str(tmp_path))
+    first = Noting(DataStore(mirror))
+    assert len(first.care_noted) == 3 and first.notes == ["E06000033: 2011 row missing"]
+    second = Noting(DataStore(mirror))
+    assert len(second.care_noted) == 3 and second.notes == ["E06000033: 2011 row missing"]
+    stored = {p.stem for p in (tmp_path / "parsed").glob("*/*.parquet")}
+    assert "care_2021_ltla" in stored and "care_noted" not in stored

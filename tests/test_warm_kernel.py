@@ -1,0 +1,68 @@
+"""Warm kernels: one kernel builds many areas, and no area sees another's variables or the module
+state (pandas options, plotly templates, carerlib caches, random state, environment) an earlier
+area's notebook changed. What cannot be restored (a rebound module global) restarts the kernel."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from helpers_notebooks import PROBE_CHANGE, PROBE_RECORD, write_notebook
+
+from carerlib.pack.runner import kernel_for_this_environment
+from carerlib.pack.warm import WarmKernel
+
+
+@pytest.fixture(scope="module")
+def kernel(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("warm")
+    warm = WarmKernel(kernel_for_this_environment("python3"), folder).start()
+    yield warm
+    warm.shutdown()
+
+
+def run_probe(kernel, tmp_path, area: str) -> dict:
+    notebook = write_notebook(tmp_path / "probe.ipynb", PROBE_RECORD, PROBE_CHANGE)
+    out = tmp_path / area
+    out.mkdir()
+    kernel.execute(notebook, out / "probe.ipynb",
+                   {"area_code": area, "params_file": None, "output_dir": str(out)}, 120)
+    return json.loads((out / "state.json").read_text())
+
+
+def test_no_variable_or_module_state_reaches_the_next_area(kernel, tmp_path):
+    first = run_probe(kernel, tmp_path, "AREA1")
+    second = run_probe(kernel, tmp_path, "AREA2")
+    third = run_probe(kernel, tmp_path, "AREA3")
+    assert first["leaked_variable"] is None
+    assert first["max_rows"] == 60 and first["template"] == "plotly"
+    assert first["simple_white_font"] is None and not first["extra_template"]
+    assert first["registry_cached"] == 0 and first["env"] is None
+    assert not first["path_added"] and first["load_params_original"]
+    assert second == first  # same random draws too: the global random states were restored
+    assert third == first
+    assert kernel.restarts == 0  # everything the probe changed could be restored in place
+
+
+def test_monkeypatched_module_restarts_the_kernel(kernel, tmp_path):
+    before = kernel.restarts
+    patched = run_probe(kernel, tmp_path, "PATCH")
+    assert patched["load_params_original"]
+    assert kernel.restarts == before + 1
+    assert "carerlib.params.load_params rebound" in kernel.restart_reasons[-1]
+    after = run_probe(kernel, tmp_path, "AREA4")
+    assert after["load_params_original"] and after["leaked_variable"] is None
+
+
+def test_failed_area_restarts_the_kernel_and_the_next_area_runs(kernel, tmp_path):
+    import papermill as pm
+
+    broken = write_notebook(tmp_path / "broken.ipynb", "secret = 1\nraise ValueError('boom')")
+    out = tmp_path / "broken"
+    out.mkdir()
+    before = kernel.restarts
+    with pytest.raises(pm.PapermillExecutionError, match="boom"):
+        kernel.execute(broken, out / "b.ipynb",
+                       {"area_code": "X", "params_file": None, "output_dir": str(out)}, 60)
+    assert kernel.restarts == before + 1
+    assert run_probe(kernel, tmp_path, "AREA5")["leaked_variable"] is None
