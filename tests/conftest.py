@@ -8,6 +8,11 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests check correctness, never speed: no per-example deadline (CI machines are shared).
+settings.register_profile("carerlib", deadline=None)
+settings.load_profile("carerlib")
 
 ROOT = Path(__file__).resolve().parents[1]
 _MIRROR = os.environ.get("CARERLIB_DATA_MIRROR") or str(ROOT.parent / "shared" / "data")

@@ -103,7 +103,7 @@ def test_stale_staging_folders_are_removed(tmp_path):
 
 def test_file_shaped_pack_folder_is_one_line_error(tmp_path):
     (tmp_path / "E06000033").write_text("not a folder")
-    with pytest.raises(CarerlibError, match=r"E06000033: exists and is not a folder"):
+    with pytest.raises(CarerlibError, match=r"E06000033: is a file where the pack folder goes"):
         build_pack("E06000033", out_root=tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["E06000033"]  # no .old, no staging
 

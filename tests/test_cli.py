@@ -113,7 +113,8 @@ def test_ctrl_c_on_pack_is_one_line_130_and_leaves_the_earlier_pack(mirror, tmp_
     run.send_signal(signal.SIGINT)
     err = run.communicate(timeout=120)[1]
     assert run.returncode == 130, err
-    assert err.strip() == "error: interrupted (Ctrl-C); earlier packs are untouched"
+    assert err.strip() == ("interrupted (SIGINT): E06000033 not built; any earlier pack is "
+                           "unchanged")
     assert tree_digest(out) == before
 
 

@@ -47,8 +47,9 @@ def own_copy(folder: Path) -> Path:
 
 
 def headings(page: str) -> list[str]:
+    """The section headings (h2 with an id; the contents list's own h2 is not a section)."""
     return [re.sub(r"<[^>]+>|¶", "", h).replace("&#39;", "'").replace("&amp;", "&").strip()
-            for h in re.findall(r"<h2[^>]*>(.*?)</h2>", page, re.S)]
+            for h in re.findall(r"<h2 id=\"(?!carerlib-contents)[^>]*>(.*?)</h2>", page, re.S)]
 
 
 def contents(page: str) -> list[str]:

@@ -329,7 +329,8 @@ def monte_carlo_statement(params: BreaksParams, mc, row: pd.Series) -> Statement
         f"The published figure sits at the {position} end of the plausible range: plan on the "
         "median and test the assumptions behind the interval (share at risk, share of "
         "breakdowns prevented) before committing money.",
-        f"carerlib Monte Carlo, {len(mc.draws):,} draws, seed {mc.seed}; ranges in params")
+        f"carerlib Monte Carlo, {len(mc.draws):,} draws, seed {mc.seed}; assumed ranges for each "
+        "uncertain input")
 
 
 def sroi_summary(params: BreaksParams) -> Part:
