@@ -4,18 +4,9 @@ Population frames use the package's tidy layout: one row per area, year and sing
 with columns ``area_code``, ``area_name``, ``year``, ``age`` and ``population``. The oldest age in
 a frame is an open group recorded at its lower bound (``90`` means "90 and over").
 
-Two ways of projecting carers are offered:
-
-* :func:`project_carers` - indirect standardisation. National carer rates by age are applied to
-  the area's population to give an *expected* number of carers; the area's own level is kept by
-  the ratio of observed to expected carers in the census year, and that ratio is applied to the
-  expected numbers in later years. Only the age structure moves.
-* :func:`project_carers_poppi` - the POPPI/PANSI approach: national rates by age times the
-  projected population, with no local adjustment.
-
-Both assume that carer rates by age stay at their census level. Neither ever fills in ages a
-projection does not contain: a projection that starts at 60 yields carers aged 60 and over only,
-and says so in the ``ages`` column and in the notes.
+The 2018-based file keeps its published 5-year bands (``age`` is a band's youngest age,
+``max_age`` its oldest); bands are never split. The projections of carers built on these
+frames are in :mod:`carerlib.measures.projections`.
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 import yaml
+from conftest import TS039_HEADER
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -17,16 +18,7 @@ from carerlib.params import load_params
 
 FUZZ = settings(max_examples=60, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.function_scoped_fixture])
-HEADER = ("date,geography,geography code,"
-          "Provision of unpaid care: Total: All usual residents aged 5 and over,"
-          "Provision of unpaid care: Provides no unpaid care,"
-          "Provision of unpaid care: Provides 19 hours or less unpaid care a week,"
-          "Provision of unpaid care: Provides 9 hours or less unpaid care a week,"
-          "Provision of unpaid care: Provides 10 to 19 hours unpaid care a week,"
-          "Provision of unpaid care: Provides 20 to 49 hours unpaid care a week,"
-          "Provision of unpaid care: Provides 20 to 34 hours unpaid care a week,"
-          "Provision of unpaid care: Provides 35 to 49 hours unpaid care a week,"
-          "Provision of unpaid care: Provides 50 or more hours unpaid care a week")
+HEADER = TS039_HEADER
 ROW = ["2021", "Southend-on-Sea", "E06000033", "170444", "155425", "7405", "5320", "2085",
        "3046", "1390", "1656", "4568"]
 CELL = st.one_of(st.text(max_size=12), st.integers(-10**12, 10**12).map(str),
