@@ -30,10 +30,16 @@ def test_explorer_headlines_equal_the_packs(official):
     assert (h["support_ratio_start_year"], h["support_ratio_end_year"]) == (2022, 2041)
     assert ev.figures["potential_support_ratio_start"] == pytest.approx(3.25, abs=0.005)
     assert ev.figures["potential_support_ratio_end"] == pytest.approx(2.66, abs=0.005)
-    assert h["support_ratio_start"] == ev.figures["potential_support_ratio_start"]
-    assert h["support_ratio_end"] == ev.figures["potential_support_ratio_end"]
+    # The pack reads its area's rows from tables computed for every area at once; the explorer
+    # computes one area. The same figures, to the last digits a sum's order can change.
+    same = {"rel": 1e-12, "abs": 0}
+    assert h["support_ratio_start"] == pytest.approx(ev.figures["potential_support_ratio_start"],
+                                                     **same)
+    assert h["support_ratio_end"] == pytest.approx(ev.figures["potential_support_ratio_end"],
+                                                   **same)
     older = next(c for c in ev.section("future").charts() if c.name == "older_population")
     older = older.data.set_index(["vintage", "group", "year"])
-    assert older.loc[("2022-based", "65+", 2041), "population"] == h["older_people_end"]
+    assert older.loc[("2022-based", "65+", 2041), "population"] == pytest.approx(
+        h["older_people_end"], **same)
     assert h["older_people_end"] == pytest.approx(44_260, abs=1)  # as in test_explorer
     assert ev.figures["carers_2021"] == h["carers_2021"] == 15_019

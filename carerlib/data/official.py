@@ -250,16 +250,19 @@ class OfficialData:
             out["Census 2021"] = self.ages_2021
         return out
 
+    #: Projection vintages, newest first: (label, dataset key, frame property).
+    PROJECTIONS = (("2022-based", "snpp2022", "projection_2022"),
+                   ("2018-based", "snpp2018", "projection_2018"),
+                   ("2016-based", "snpp2016", "projection_2016"))
+
+    def projection_vintages(self) -> list[str]:
+        """Labels of the projection vintages available, newest first, without loading them."""
+        return [label for label, key, _ in self.PROJECTIONS if self.has(key)]
+
     def projections(self) -> dict[str, pd.DataFrame]:
         """Available projection vintages, by label, newest first."""
-        out = {}
-        if self.has("snpp2022"):
-            out["2022-based"] = self.projection_2022
-        if self.has("snpp2018"):
-            out["2018-based"] = self.projection_2018
-        if self.has("snpp2016"):
-            out["2016-based"] = self.projection_2016
-        return out
+        return {label: getattr(self, name) for label, key, name in self.PROJECTIONS
+                if self.has(key)}
 
     @cached_property
     def ascof(self) -> pd.DataFrame:

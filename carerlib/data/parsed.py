@@ -200,6 +200,7 @@ def _stored_property(name: str, compute: Callable) -> Callable:
 
         frame, used = store.frame(name, build, storable=lambda: not any(side_effects))
         _note_used(data, used)
+        data.__dict__.setdefault("_parsed_frame_used", {})[name] = used
         return frame
 
     get.__name__ = name
@@ -226,3 +227,90 @@ def store_properties(cls: type) -> type:
 
     cls._path = _path
     return cls
+
+
+# ------------------------------------------------------------- tables derived for every area
+
+def code_digest(*modules: str) -> str:
+    """SHA-256 of the source files of `modules` (packages: every .py in them), so a table
+    derived by that code is recomputed when the code changes."""
+    import importlib.util
+
+    digest = hashlib.sha256()
+    for name in modules:
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.origin is None:
+            raise ValueError(f"no source for module {name}")
+        origin = Path(spec.origin)
+        files = sorted(origin.parent.glob("*.py")) if origin.name == "__init__.py" else [origin]
+        for path in files:
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _derived_name(name: str, key: dict) -> str:
+    record = json.dumps(key, sort_keys=True, default=str).encode()
+    return f"{name}-{hashlib.sha256(record).hexdigest()[:16]}"
+
+
+def _area_filter(frame: pd.DataFrame, area_code: str) -> pd.DataFrame:
+    if "area_code" not in frame.columns:
+        return frame.copy()
+    mine = frame[frame["area_code"] == area_code].reset_index(drop=True)
+    mine.attrs = dict(frame.attrs)
+    return mine
+
+
+def area_rows(data, name: str, key: dict, build_all: Callable[[], pd.DataFrame],
+              build_one: Callable[[], pd.DataFrame], area_code: str,
+              frames: tuple[str, ...]) -> pd.DataFrame:
+    """One area's rows of a table that `build_all()` makes for every area at once.
+
+    The whole table is built once per data version and `key` (the params and code it depends
+    on) and stored beside the national frames, so a batch computes it once rather than per pack;
+    each pack then reads only its own rows. With the store turned off, `build_one()` computes the
+    area alone (the same rows: tests check that the two agree). The dataset keys behind the
+    national `frames` it is built from (OfficialData property names) are stored with the table
+    and noted as used when it is loaded, so the pack's sources table is unchanged.
+    """
+    store = _store_of(data)
+    if store is None:
+        return build_one()
+    memo = data.__dict__.setdefault("_parsed_tables", {})
+    stored = _derived_name(name, key)
+    if stored in memo:
+        return _area_filter(memo[stored], area_code)
+    path = store.path(stored)
+    if path.is_file():
+        try:
+            return _read_area(data, path, area_code)
+        except (OSError, ValueError, KeyError):
+            pass  # damaged: rebuilt and replaced below
+    recorder: set[str] = set()
+    _recorders(data).append(recorder)
+    try:
+        table = build_all()
+    finally:
+        _recorders(data).pop()
+    memo[stored] = table
+    frame_used = data.__dict__.get("_parsed_frame_used", {})
+    used = sorted(recorder.union(*(frame_used.get(f, ()) for f in frames)))
+    _note_used(data, used)
+    try:
+        write_frame(path, table, used)
+    except OSError:
+        pass  # a read-only cache still builds packs
+    return _area_filter(table, area_code)
+
+
+def _read_area(data, path: Path, area_code: str) -> pd.DataFrame:
+    """Only `area_code`'s rows of a stored table (filtered while reading), attrs restored."""
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(path, filters=[("area_code", "==", area_code)])
+    meta = json.loads(table.schema.metadata[_META_KEY])
+    frame = table.to_pandas().reset_index(drop=True)
+    frame.attrs = _attrs_from_json(meta["attrs"])
+    _note_used(data, meta["used"])
+    return frame

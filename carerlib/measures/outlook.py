@@ -33,13 +33,20 @@ class HasDependency(Protocol):
     def dependency(self) -> DependencySettings: ...
 
 
-def area_projection(data: OfficialData, code: str, vintage: str) -> pd.DataFrame:
-    """One area's rows of a projection vintage (empty when the vintage does not cover it)."""
+def area_projection(data: OfficialData, code: str | None, vintage: str) -> pd.DataFrame:
+    """One area's rows of a projection vintage (empty when the vintage does not cover it);
+    every area's when `code` is None."""
     frames = data.projections()
     if vintage not in frames:
         raise CarerlibError(f"no {vintage} population projections in the official data")
     frame = frames[vintage]
-    return frame[frame["area_code"] == code]
+    if code is None:
+        return frame
+    # A pack asks for its area's rows several times; filtering a national frame once is enough.
+    memo = data.__dict__.setdefault("_area_projections", {})
+    if (vintage, code) not in memo:
+        memo[vintage, code] = frame[frame["area_code"] == code]
+    return memo[vintage, code]
 
 
 def care_gap_series(
@@ -74,9 +81,10 @@ def support_ratio_series(
 
 
 def older_population_series(
-    data: OfficialData, code: str, vintage: str, from_ages: Sequence[int]
+    data: OfficialData, code: str | None, vintage: str, from_ages: Sequence[int]
 ) -> pd.DataFrame:
-    """People aged each of `from_ages` and over, by year, in one projection vintage.
+    """People aged each of `from_ages` and over, by year, in one projection vintage (every
+    area's when `code` is None).
 
     Columns: area_code, area_name, year, population, note, group ("65+").
     """

@@ -7,9 +7,11 @@ carerlib.measures.outlook, which the explorer uses too.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
-from carerlib.data import bands
+from carerlib.data import bands, parsed
 from carerlib.measures import dependency, outlook, projections
 from carerlib.pack import charts
 from carerlib.pack.report import Chart, Statement, Table, Text
@@ -25,6 +27,9 @@ METHOD_NOTE = (
     "expected from each projected population. The national rates give no hours split, "
     "so each hours band keeps its 2021 share. The POPPI-style line applies national "
     "rates with no local ratio, for comparison.")
+#: The national frames (OfficialData properties) the section's tables are computed from.
+NATIONAL_FRAMES = ("ages_2011", "ages_2021", "care_2021", "care_rates", "projection_2022",
+                   "projection_2018", "projection_2016")
 #: Age groups whose growth a pack reports: (youngest, oldest or None for "and over").
 GROWTH_GROUPS = ((18, 64), (65, None), (85, None), (0, None))
 
@@ -43,27 +48,70 @@ def projection_source(ctx: PackContext) -> str:
     return f"ONS Census 2011 and 2021 (single years of age); {ctx.params.projections.source}"
 
 
-def _census_area(frame: pd.DataFrame, code: str) -> pd.DataFrame:
-    return frame[frame["area_code"] == code]
+def _census_area(frame: pd.DataFrame, code: str | None) -> pd.DataFrame:
+    return frame if code is None else frame[frame["area_code"] == code]
 
 
-def _age_sources(ctx: PackContext) -> dict[str, pd.DataFrame]:
-    """The area's population by single year of age from each census and projection vintage."""
-    census = {label: _census_area(frame, ctx.code)
+def _projection(ctx: PackContext, vintage: str, code: str | None) -> pd.DataFrame:
+    """A projection vintage for one area, or for every area when `code` is None."""
+    return outlook.area_projection(ctx.data, code, vintage)
+
+
+def _national_key(ctx: PackContext) -> dict:
+    """What a future-demand table for every area depends on besides the data version."""
+    return {"dependency": ctx.params.dependency.model_dump(),
+            "projections": ctx.params.projections.model_dump(),
+            "growth_groups": GROWTH_GROUPS,
+            "code": parsed.code_digest("carerlib.measures", __name__)}
+
+
+def _area_table(ctx: PackContext, name: str,
+                build: Callable[[PackContext, str | None], pd.DataFrame]) -> pd.DataFrame:
+    """`build(ctx, None)` makes a table for every area; it is made once per data version and
+    params and this area's rows are read from it (`build(ctx, code)` makes them directly when
+    the parsed store is off: the same rows)."""
+    return parsed.area_rows(ctx.data, f"future_{name}", _national_key(ctx),
+                            lambda: build(ctx, None), lambda: build(ctx, ctx.code), ctx.code,
+                            NATIONAL_FRAMES)
+
+
+def _age_sources(ctx: PackContext, code: str | None) -> dict[str, pd.DataFrame]:
+    """Population by single year of age from each census and projection vintage, for one area
+    (or every area when `code` is None)."""
+    census = {label: _census_area(frame, code)
               for label, frame in ctx.data.census_ages().items()}
-    projected = {f"{vintage} projection": outlook.area_projection(ctx.data, ctx.code, vintage)
-                 for vintage in ctx.data.projections()}
+    projected = {f"{vintage} projection": _projection(ctx, vintage, code)
+                 for vintage in ctx.data.projection_vintages()}
     return {label: frame for label, frame in (census | projected).items() if not frame.empty}
 
 
-def dependency_over_time(ctx: PackContext) -> pd.DataFrame:
-    """Dependency measures for one area from both censuses and every projection vintage."""
+def _dependency_rows(ctx: PackContext, code: str | None) -> pd.DataFrame:
     dep = ctx.params.dependency
     tables = [dependency.dependency_table(
         frame, working_ages=tuple(dep.working_ages), older_from=dep.older_age,
         carer_ages=tuple(dep.care_gap_carer_ages), oldest_from=dep.care_gap_cared_for_age,
-    ).assign(source=label, vintage=label) for label, frame in _age_sources(ctx).items()]
-    return pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
+    ).assign(source=label, vintage=label) for label, frame in _age_sources(ctx, code).items()]
+    return (pd.concat(tables, ignore_index=True) if tables
+            else pd.DataFrame(columns=[*dependency.MEASURE_COLUMNS, "percent_change", "source"]))
+
+
+def _coverage_rows(ctx: PackContext, code: str | None) -> pd.DataFrame:
+    frames = [_projection(ctx, vintage, code).groupby("area_code", as_index=False)["age"].min()
+              .assign(vintage=vintage) for vintage in ctx.data.projection_vintages()]
+    return (pd.concat(frames, ignore_index=True) if frames
+            else pd.DataFrame(columns=["area_code", "age", "vintage"]))
+
+
+def _youngest_projected_age(ctx: PackContext) -> dict[str, int]:
+    """The youngest age each projection vintage covering the area holds, newest vintage first
+    (no entry for a vintage that does not cover the area)."""
+    table = _area_table(ctx, "coverage", _coverage_rows).set_index("vintage")["age"]
+    return {v: int(table[v]) for v in ctx.data.projection_vintages() if v in table.index}
+
+
+def dependency_over_time(ctx: PackContext) -> pd.DataFrame:
+    """Dependency measures for one area from both censuses and every projection vintage."""
+    return _area_table(ctx, "dependency", _dependency_rows)
 
 
 # ---------------------------------------------------------------- support ratio
@@ -191,8 +239,7 @@ def _published_comparison(ctx: PackContext, psr: pd.DataFrame, vintage: str) -> 
 
 
 def _why_no_future_ratio(ctx: PackContext) -> str:
-    covering = [v for v in ctx.data.projections()
-                if not outlook.area_projection(ctx.data, ctx.code, v).empty]
+    covering = list(_youngest_projected_age(ctx))
     if covering:
         return (f"the {' and '.join(covering)} projection covers ages 60 and over only, so it "
                 "gives the older population but no future support ratio")
@@ -244,20 +291,15 @@ def dependency_ratios(ctx: PackContext, table: pd.DataFrame) -> Part:
 def coverage_note(ctx: PackContext, table: pd.DataFrame) -> Part:
     """One sentence, at the end of the section, on what each partial series covers (never a
     list of what is "not available")."""
-    if ctx.data.projections() and not any(
-            not outlook.area_projection(ctx.data, ctx.code, v).empty
-            for v in ctx.data.projections()):
+    youngest = _youngest_projected_age(ctx)
+    if ctx.data.projection_vintages() and not youngest:
         if ctx.code.startswith("W"):
             return part(Text(f"No Welsh population projection is loaded, so the future of "
                              f"{ctx.name} is shown only through the two censuses.", "note"))
         return part(Text(f"No population projection loaded covers {ctx.name}, so its future is "
                          "shown only through the two censuses.", "note"))
-    partial = []
-    for vintage in ctx.data.projections():
-        mine = outlook.area_projection(ctx.data, ctx.code, vintage)
-        if not mine.empty and int(mine["age"].min()) > 0:
-            partial.append(f"the {vintage} projection covers ages {int(mine['age'].min())} and "
-                           "over only")
+    partial = [f"the {vintage} projection covers ages {age} and over only"
+               for vintage, age in youngest.items() if age > 0]
     if not partial:
         return part()
     return part(Text(
@@ -268,15 +310,16 @@ def coverage_note(ctx: PackContext, table: pd.DataFrame) -> Part:
 
 # ---------------------------------------------------------------- growth of age groups
 
-def _growth_spans(ctx: PackContext) -> list[tuple[str, pd.DataFrame, int, list[int]]]:
+def _growth_spans(ctx: PackContext, code: str | None
+                  ) -> list[tuple[str, pd.DataFrame, int, list[int]]]:
     """(label, population, start year, end years) for the censuses and each projection."""
     census = ctx.data.census_ages()
     spans = []
     if len(census) == 2:
         spans.append(("Census 2011 to 2021", pd.concat(
-            [_census_area(frame, ctx.code) for frame in census.values()]), 2011, [2021]))
-    for vintage in ctx.data.projections():
-        mine = outlook.area_projection(ctx.data, ctx.code, vintage)
+            [_census_area(frame, code) for frame in census.values()]), 2011, [2021]))
+    for vintage in ctx.data.projection_vintages():
+        mine = _projection(ctx, vintage, code)
         if not mine.empty:
             first = int(mine["year"].min())
             spans.append((f"{vintage} projection", mine, first,
@@ -284,17 +327,22 @@ def _growth_spans(ctx: PackContext) -> list[tuple[str, pd.DataFrame, int, list[i
     return [span for span in spans if not span[1].empty]
 
 
+def _growth_rows(ctx: PackContext, code: str | None) -> pd.DataFrame:
+    rows = [dependency.age_group_growth(frame, low, high, start, end, whole_bands=True).assign(
+                source=label, start=start)
+            for label, frame, start, ends in _growth_spans(ctx, code)
+            for end in ends for low, high in GROWTH_GROUPS]
+    return (pd.concat(rows, ignore_index=True) if rows
+            else pd.DataFrame(columns=[*dependency.MEASURE_COLUMNS, "source", "start"]))
+
+
 def age_group_growth_table(ctx: PackContext) -> pd.DataFrame:
     """Percentage growth of each age group between the censuses and from the first year of
     each projection to each horizon year. A projection in 5-year bands uses the nearest whole
     bands (18-64 becomes 20-64), named in the age-group column."""
-    rows = [dependency.age_group_growth(frame, low, high, start, end, whole_bands=True).assign(
-                source=label, start=start)
-            for label, frame, start, ends in _growth_spans(ctx)
-            for end in ends for low, high in GROWTH_GROUPS]
-    if not rows:
+    table = _area_table(ctx, "growth", _growth_rows)
+    if table.empty:
         return pd.DataFrame()
-    table = pd.concat(rows, ignore_index=True)
     table = table[table["value"].notna()]
     table["ages"] = table["ages"].replace({"0+": "all ages"})
     table["vintage"] = table["source"]
@@ -314,17 +362,20 @@ def age_growth(ctx: PackContext) -> Part:
 
 # ---------------------------------------------------------------- older population
 
-def older_population_table(ctx: PackContext) -> pd.DataFrame:
-    """People aged 65+ and 85+ (params ages) by year in every vintage that covers the area."""
+def _older_rows(ctx: PackContext, code: str | None) -> pd.DataFrame:
     dep = ctx.params.dependency
     frames = [outlook.older_population_series(
-        ctx.data, ctx.code, vintage, (dep.older_age, dep.care_gap_cared_for_age),
-    ).assign(vintage=vintage) for vintage in ctx.data.projections()]
+        ctx.data, code, vintage, (dep.older_age, dep.care_gap_cared_for_age),
+    ).assign(vintage=vintage) for vintage in ctx.data.projection_vintages()]
     frames = [f for f in frames if not f.empty]
-    if not frames:
-        return pd.DataFrame()
-    older = pd.concat(frames, ignore_index=True)
-    return older[older["population"].notna()]
+    return (pd.concat(frames, ignore_index=True) if frames
+            else pd.DataFrame(columns=[*dependency.GROUP_COLUMNS, "group", "vintage"]))
+
+
+def older_population_table(ctx: PackContext) -> pd.DataFrame:
+    """People aged 65+ and 85+ (params ages) by year in every vintage that covers the area."""
+    older = _area_table(ctx, "older", _older_rows)
+    return older[older["population"].notna()] if not older.empty else pd.DataFrame()
 
 
 def older_population(ctx: PackContext) -> Part:
@@ -345,25 +396,32 @@ def older_population(ctx: PackContext) -> Part:
 
 # ---------------------------------------------------------------- projected carers
 
-def _projections_run(ctx: PackContext) -> tuple[pd.DataFrame, list[str]]:
-    """Projected carers (both methods) for every vintage covering the area, and notes."""
+def _projected_rows(ctx: PackContext, code: str | None) -> pd.DataFrame:
     data = ctx.data
-    if not data.has("ts007_ltla", "care_rates_by_age_sex"):
-        return pd.DataFrame(), ([
-            "Projected carers need Census 2021 ages (TS007) and national caring rates by "
-            "age, which are not in the data supplied."] if data.projections() else [])
-    observed = ctx.census.my_broad[["area_code", "band", "carers"]]
-    base_pop = _census_area(data.ages_2021, ctx.code)
+    observed = ctx.census.broad_2021 if code is None else ctx.census.my_broad
+    observed = observed[["area_code", "band", "carers"]]
+    base_pop = _census_area(data.ages_2021, code)
     rows = []
-    for vintage in data.projections():
-        mine = outlook.area_projection(data, ctx.code, vintage)
+    for vintage in data.projection_vintages():
+        mine = _projection(ctx, vintage, code)
         if mine.empty:
             continue  # coverage_note speaks for areas no projection covers
         result = projections.project_carers(observed, base_pop, mine, data.care_rates,
                                             vintage=vintage)
         poppi = projections.project_carers_poppi(mine, data.care_rates, vintage=vintage)
         rows += [result.table, poppi.table]
-    return (pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()), []
+    return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=["area_code"])
+
+
+def _projections_run(ctx: PackContext) -> tuple[pd.DataFrame, list[str]]:
+    """Projected carers (both methods) for every vintage covering the area, and notes."""
+    data = ctx.data
+    if not data.has("ts007_ltla", "care_rates_by_age_sex"):
+        return pd.DataFrame(), ([
+            "Projected carers need Census 2021 ages (TS007) and national caring rates by "
+            "age, which are not in the data supplied."] if data.projection_vintages() else [])
+    projected = _area_table(ctx, "projected", _projected_rows)
+    return (projected if not projected.empty else pd.DataFrame()), []
 
 
 def _lead_ages(ctx: PackContext, projected: pd.DataFrame) -> str:

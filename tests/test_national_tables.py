@@ -1,0 +1,110 @@
+"""Future-demand tables computed once for every area, then read per area, give each area the
+same rows as computing the area alone; a pack reading them from the store names the same
+datasets in its sources table; a changed parameter gets its own stored table."""
+
+from __future__ import annotations
+
+import importlib
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from carerlib.data import parsed
+from carerlib.data.datastore import DataStore
+from carerlib.data.official import OfficialData
+from carerlib.pack.sections.context import load_context
+from carerlib.params import load_params
+
+future = importlib.import_module("carerlib.pack.sections.future")
+
+GROUPS = {"X00000001": {"name": "Mid Essex", "members": ["E07000067", "E07000070", "E07000074"]}}
+#: A unitary, a district, a county, a London borough, a Welsh authority, an authority created
+#: after 2018 (Buckinghamshire: the sum of four predecessors), a region and a group.
+AREAS = ["E06000033", "E07000066", "E10000012", "E09000022", "W06000015", "E06000060",
+         "E12000006", "X00000001"]
+TABLES = {"dependency": future._dependency_rows, "growth": future._growth_rows,
+          "older": future._older_rows, "projected": future._projected_rows,
+          "coverage": future._coverage_rows}
+
+
+def _same(national: pd.DataFrame, alone: pd.DataFrame) -> None:
+    """Equal rows, columns, text and dtypes; numbers equal to 1e-12 (a sum over every area
+    adds in a different order from a sum over one)."""
+    national, alone = national.reset_index(drop=True), alone.reset_index(drop=True)
+    if alone.empty:  # an area no projection covers: no rows either way
+        assert national.empty
+        return
+    assert list(national.columns) == list(alone.columns)
+    assert len(national) == len(alone)
+    for column in alone.columns:
+        if pd.api.types.is_float_dtype(alone[column]):
+            assert np.allclose(national[column], alone[column], rtol=1e-12, atol=0,
+                               equal_nan=True), column
+        else:
+            assert national[column].astype(str).tolist() == alone[column].astype(str).tolist()
+
+
+@pytest.fixture(scope="module")
+def store_env(mirror, tmp_path_factory):
+    cache = tmp_path_factory.mktemp("national-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CARERLIB_CACHE", str(cache))
+        patch.setenv("CARERLIB_PARSED", "1")
+        yield mirror, cache
+
+
+@pytest.mark.parametrize("code", AREAS)
+def test_national_tables_give_each_area_its_own_rows(store_env, code):
+    mirror, _ = store_env
+    data = OfficialData(DataStore(mirror), GROUPS)
+    ctx = load_context(code, load_params(code), official=data)
+    for name, build in TABLES.items():
+        _same(future._area_table(ctx, name, build), build(ctx, code))
+
+
+def test_a_pack_reading_stored_tables_names_the_same_datasets(store_env):
+    mirror, cache = store_env
+    code = "E06000033"
+    first = OfficialData(DataStore(mirror), GROUPS)
+    future.future(load_context(code, load_params(code), official=first))  # builds and stores
+    assert sorted(p.name.split("-")[0] for p in (cache / "parsed").glob("*/future_*.parquet"))
+    fresh = OfficialData(DataStore(mirror), GROUPS)
+    ctx = load_context(code, load_params(code), official=fresh)
+    fresh.used.clear()
+    result = future.future(ctx)
+    # Read from the store: the projection frames themselves are never loaded by the pack...
+    assert not {"projection_2016", "projection_2018"} & set(vars(fresh))
+    # ...yet the sources table still names every projection behind the figures.
+    assert {"snpp2016", "snpp2018", "snpp2022"} <= fresh.used
+    # Southend's support ratio, 2022-based: 3.254 in 2022 to 2.881 in 2031 (METHODS.md, -11.5%).
+    psr = result.figures
+    assert round(psr["potential_support_ratio_start"], 3) == 3.254
+
+
+def test_another_working_age_range_is_a_separate_stored_table(store_env):
+    mirror, cache = store_env
+    code = "E06000033"
+    params = load_params(code)
+    other = params.model_copy(update={"dependency": params.dependency.model_copy(
+        update={"working_ages": [20, 64]})})
+    data = OfficialData(DataStore(mirror), GROUPS)
+    default = future.dependency_over_time(load_context(code, params, official=data))
+    changed = future.dependency_over_time(load_context(code, other, official=data))
+    labels = set(changed.loc[changed["measure"] == "potential_support_ratio", "label"])
+    assert any("20–64" in label for label in labels)
+    assert not any("20–64" in label for label in
+                   set(default.loc[default["measure"] == "potential_support_ratio", "label"]))
+    names = {p.name for p in (cache / "parsed").glob("*/future_dependency-*.parquet")}
+    assert len(names) == 2
+
+
+def test_code_digest_changes_with_the_source(tmp_path, monkeypatch):
+    package = tmp_path / "digestpkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "m.py").write_text("X = 1\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    before = parsed.code_digest("digestpkg")
+    (package / "m.py").write_text("X = 2\n")
+    assert parsed.code_digest("digestpkg") != before
