@@ -155,11 +155,26 @@ def kind_of(column: str, values: pd.Series) -> Kind:
     return "text"
 
 
+#: The minus sign of printed money (U+2212), placed before the £: −£36,120.
+MINUS = "\u2212"
+
+
+def format_money(value: float, spec: str) -> str:
+    """Money with its sign before the £ (−£36,120, or +£36,120 when `spec` asks for a sign):
+    `spec` is a money format such as "£{:,.0f}" or "£{:+,.0f}"."""
+    body = spec.replace("£", "", 1).replace("{:+", "{:", 1)
+    sign = MINUS if value < 0 else ("+" if "{:+" in spec and value > 0 else "")
+    return sign + "£" + body.format(abs(value))
+
+
 def format_value(value, spec: str) -> str:
-    """`value` formatted with `spec`; blanks stay blank and text passes through unchanged."""
+    """`value` formatted with `spec`; blanks stay blank and text passes through unchanged.
+    Money (a spec starting with £) puts its sign before the £."""
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return ""
     if isinstance(value, numbers.Number) and not isinstance(value, bool):
+        if spec.startswith("£") and spec.count("{") == 1:
+            return format_money(value, spec)
         return spec.format(value)
     return str(value)
 
@@ -201,6 +216,31 @@ def readable(data: pd.DataFrame, formats: dict[str, str] | None = None,
             name = f"{name} ({column})"
         out[name] = data[column].map(lambda v, s=spec: format_value(v, s))
     return out.reset_index(drop=True)
+
+
+def wide_by_year(data: pd.DataFrame, series: str, values: dict[str, str],
+                 formats: dict[str, str] | None = None,
+                 year: str = "year") -> tuple[pd.DataFrame, dict[str, str]]:
+    """A long time series laid out to be read: one row per year and one column per series
+    (per series and value when `values` names more than one), with its formats.
+
+    `values` maps each value column to the words after the series name in its headers ("" for
+    the series name alone, e.g. {"value": "ratio", "change (%)": "change (%)"} gives
+    "Census 2011: ratio" and "Census 2011: change (%)"). Series keep the order they first appear
+    in; a year a series lacks is blank. Each number is moved, never changed."""
+    if data.duplicated([year, series]).any():
+        raise ValueError(f"more than one row per {year} and {series}: cannot lay out by year")
+    formats = formats or {}
+    wide = pd.DataFrame({year: sorted(data[year].unique())})
+    shown_formats = {year: formats.get(year, "{}")}
+    for name in data[series].unique():
+        rows = data[data[series] == name].set_index(year)
+        for column, words in values.items():
+            heading = f"{name}: {words}" if words else str(name)
+            wide[heading] = wide[year].map(rows[column])
+            if column in formats:
+                shown_formats[heading] = formats[column]
+    return wide, shown_formats
 
 
 def numeric_columns(shown: pd.DataFrame) -> list[str]:

@@ -42,6 +42,10 @@ class Table:
     formats: dict[str, str] = field(default_factory=dict)  # column -> format spec, e.g. "{:.1%}"
     name: str = ""  # file stem when tables are exported
     price_year: str = ""  # shown with £ in money column headers (HTML only)
+    # How the page shows the table when it differs from the exported `data` (e.g. one row per
+    # year); the CSV and XLSX always hold `data`.
+    shown: pd.DataFrame | None = None
+    shown_formats: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -52,6 +56,9 @@ class Chart:
     formats: dict[str, str] = field(default_factory=dict)
     name: str = ""
     price_year: str = ""  # shown with £ in money column headers (HTML only)
+    # The numbers table as the page shows it, when it differs from the exported `data`.
+    shown: pd.DataFrame | None = None
+    shown_formats: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -101,6 +108,14 @@ def _numbers_id(block) -> str:
     return "carerlib-numbers-" + hashlib.sha1(key.encode()).hexdigest()[:10]
 
 
+def display_frame(block: Table | Chart) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The frame a table or chart shows on the page and its formats: its display layout when
+    it has one, else the exported data."""
+    if block.shown is not None:
+        return block.shown, block.shown_formats
+    return block.data, block.formats
+
+
 def block_html(block) -> str:
     """HTML for one block (used by the notebook display and by tests)."""
     if isinstance(block, Text):
@@ -116,7 +131,7 @@ def block_html(block) -> str:
             f'</table><p class="carerlib-source">Source: {html.escape(block.source)}</p>'
         )
     if isinstance(block, Table):
-        return (table_html(block.data, block.formats, block.title, block.price_year or None)
+        return (table_html(*display_frame(block), block.title, block.price_year or None)
                 + f'<p class="carerlib-source">Source: {html.escape(block.source)}</p>')
     if isinstance(block, Chart):
         plot = block.figure.to_html(include_plotlyjs=False, full_html=False,
@@ -128,7 +143,7 @@ def block_html(block) -> str:
             f'<figure class="carerlib-chart" aria-label="{html.escape(title, quote=True)}" '
             f'aria-describedby="{numbers_id}">{plot}'
             "<details><summary>Show the numbers behind this chart</summary>"
-            + table_html(block.data, block.formats, f"The numbers behind the chart: {title}",
+            + table_html(*display_frame(block), f"The numbers behind the chart: {title}",
                          block.price_year or None, numbers_id)
             + "</details></figure>"
         )

@@ -11,7 +11,7 @@ import pandas as pd
 
 from carerlib.data import bands
 from carerlib.measures import dependency, outlook, projections
-from carerlib.pack import charts
+from carerlib.pack import charts, labels
 from carerlib.pack.report import Chart, Statement, Table, Text
 from carerlib.pack.sections.base import Part, SectionResult, assemble, missing, part
 from carerlib.pack.sections.context import PackContext
@@ -102,14 +102,18 @@ def support_ratio(ctx: PackContext, table: pd.DataFrame) -> Part:
     source = projection_source(ctx)
     ages = psr["ages"].iloc[0]
     low_high, older = ages.split(" per ")
+    numbers = _with_change(psr)[["source", "vintage", "ages", "year", "value", "change (%)"]]
+    numbers = numbers.rename(columns={"value": "potential support ratio"})
+    formats = {"year": "{}", "potential support ratio": "{:.3f}", "change (%)": "{:+.1f}"}
+    shown, shown_formats = labels.wide_by_year(
+        numbers, "source", {"potential support ratio": "ratio", "change (%)": "change (%)"},
+        formats)
     chart = Chart(
         charts.line(psr, "year", "value", color="source", source=source,
                     title=f"People aged {low_high} for every person aged {older} in {ctx.name}",
                     x_title="Year", y_title="People of working age per older person"),
-        _with_change(psr)[["source", "vintage", "ages", "year", "value", "change (%)"]].rename(
-            columns={"value": "potential support ratio"}),
-        source, {"year": "{}", "potential support ratio": "{:.3f}", "change (%)": "{:+.1f}"},
-        "potential_support_ratio")
+        numbers, source, formats, "potential_support_ratio",
+        shown=shown, shown_formats=shown_formats)
     statement = support_ratio_statement(ctx, psr, lead)
     return part(chart, *statement.blocks, headline=statement.headline,
                 figures={**figures, **statement.figures})
@@ -334,13 +338,17 @@ def older_population(ctx: PackContext) -> Part:
         return part()  # coverage_note says, once, why
     older = older.assign(series=older["group"] + " (" + older["vintage"] + ")")
     source = projection_source(ctx)
+    formats = {"year": "{}", "population": "{:,.0f}"}
+    shown, shown_formats = labels.wide_by_year(
+        older.assign(heading="Aged " + older["group"] + ", " + older["vintage"] + " projection"),
+        "heading", {"population": ""}, formats)
     return part(Chart(
         charts.line(older, "year", "population", color="series", source=source,
                     title=f"The older population of {ctx.name} keeps growing; projection "
                           "vintages disagree on how fast",
                     x_title="Year", y_title="People"),
-        older[["vintage", "group", "year", "population"]], source,
-        {"year": "{}", "population": "{:,.0f}"}, "older_population"))
+        older[["vintage", "group", "year", "population"]], source, formats, "older_population",
+        shown=shown, shown_formats=shown_formats))
 
 
 # ---------------------------------------------------------------- projected carers
@@ -383,6 +391,10 @@ def _projected_chart(ctx: PackContext, projected: pd.DataFrame, ages: str) -> Ch
         "projected"].sum()
     totals["series"] = (totals["vintage"] + ": "
                         + totals["method"].str.split("(").str[0].str.strip())
+    formats = {"year": "{}", "projected": "{:,.0f}"}
+    shown, shown_formats = labels.wide_by_year(
+        totals.assign(heading=totals["vintage"] + " projection, " + totals["method"]
+                      + ", ages " + totals["ages"]), "heading", {"projected": ""}, formats)
     return Chart(
         charts.line(totals, "year", "projected", color="series", source=(
             f"Census 2021 TS039 and national unpaid-care rates by age; "
@@ -391,8 +403,8 @@ def _projected_chart(ctx: PackContext, projected: pd.DataFrame, ages: str) -> Ch
                   "stay as in 2021",
             x_title="Year", y_title="Carers (people)"),
         totals[["series", "vintage", "method", "ages", "year", "projected"]],
-        "Indirect standardisation of Census 2021 national rates by age",
-        {"year": "{}", "projected": "{:,.0f}"}, "projected_carers")
+        "Indirect standardisation of Census 2021 national rates by age", formats,
+        "projected_carers", shown=shown, shown_formats=shown_formats)
 
 
 def _projected_by_band(ctx: PackContext, projected: pd.DataFrame, ages: str,
