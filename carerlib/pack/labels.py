@@ -123,6 +123,12 @@ COLUMNS: dict[str, tuple[str, Kind]] = {
     "reduction": ("Reduction", "percent"),
 }
 
+#: Tables with more columns than this print in a smaller font (class carerlib-wide).
+WIDE_COLUMNS = 7
+
+#: Longest run of characters a printed cell keeps unbroken (longer ones are codes).
+LONG_WORD = 24
+
 #: How each kind of value is shown when the table gives no format of its own.
 FORMATS: dict[Kind, str] = {
     "count": "{:,.0f}", "percent": "{:.1%}", "money": "£{:,.0f}", "ratio": "{:,.2f}",
@@ -251,6 +257,12 @@ def numeric_columns(shown: pd.DataFrame) -> list[str]:
             and cells.map(lambda v: bool(number.match(v))).all()]
 
 
+def has_long_word(text: str) -> bool:
+    """Whether `text` holds a run of characters too long to fit a table column unbroken (a
+    checksum or a file path, longer than LONG_WORD): only such cells may break anywhere."""
+    return any(len(word) > LONG_WORD for word in str(text).split())
+
+
 def table_html(data: pd.DataFrame, formats: dict[str, str] | None = None, caption: str = "",
                price_year: str | None = None, table_id: str = "") -> str:
     """A readable, accessible HTML table (caption, column headers with scope, numbers
@@ -259,18 +271,23 @@ def table_html(data: pd.DataFrame, formats: dict[str, str] | None = None, captio
     shown = readable(data, formats, price_year)
     numeric = set(numeric_columns(shown))
 
-    def cls(column: str) -> str:
-        return ' class="carerlib-num"' if column in numeric else ""
+    def cls(column: str, text: str = "") -> str:
+        if column in numeric:
+            return ' class="carerlib-num"'
+        return ' class="carerlib-code"' if has_long_word(text) else ""
 
     head = "".join(f'<th scope="col"{cls(c)}>{html.escape(c)}</th>' for c in shown.columns)
     rows = "".join(
-        "<tr>" + "".join(f"<td{cls(c)}>{html.escape(v)}</td>" for c, v in row.items()) + "</tr>"
-        for _, row in shown.iterrows())
+        "<tr>" + "".join(f"<td{cls(c, v)}>{html.escape(v)}</td>" for c, v in row.items())
+        + "</tr>" for _, row in shown.iterrows())
+    wide = " carerlib-wide" if len(shown.columns) > WIDE_COLUMNS else ""
     ident = f' id="{html.escape(table_id, quote=True)}"' if table_id else ""
     name = html.escape(caption or "Table", quote=True)
     caption_html = f"<caption>{html.escape(caption)}</caption>" if caption else ""
-    return (f'<div class="carerlib-scroll-outer"><p class="carerlib-scroll-cue" aria-hidden="true">'
+    return (f'<div class="carerlib-scroll-outer" lang="en-GB">'
+            '<p class="carerlib-scroll-cue" aria-hidden="true">'
             "Scroll sideways to see every column.</p>"
             f'<div class="carerlib-scroll" role="region" tabindex="0" aria-label="{name}">'
-            f'<table class="carerlib-table"{ident}>{caption_html}<thead><tr>{head}</tr></thead>'
+            f'<table class="carerlib-table{wide}"{ident}>{caption_html}'
+            f"<thead><tr>{head}</tr></thead>"
             f"<tbody>{rows}</tbody></table></div></div>")

@@ -312,8 +312,31 @@ def age_growth(ctx: PackContext) -> Part:
     growth = age_group_growth_table(ctx)
     if growth.empty:
         return part()
+    shown, shown_formats = _growth_by_age(growth)
     return part(Table(f"Growth of age groups in {ctx.name}", growth, projection_source(ctx),
-                      {"from": "{}", "to": "{}", "change (%)": "{:+.1f}"}, "age_group_growth"))
+                      {"from": "{}", "to": "{}", "change (%)": "{:+.1f}"}, "age_group_growth",
+                      shown=shown, shown_formats=shown_formats))
+
+
+def _age_order(group: str) -> tuple[int, str]:
+    """Age groups youngest first, "all ages" last."""
+    start = group.split("–")[0].rstrip("+")
+    return (int(start) if start.isdigit() else 1_000, group)
+
+
+def _growth_by_age(growth: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The growth table as read: one row per source and span, one column per age group (the
+    source names its vintage, so its copy in the vintage column is not repeated)."""
+    spans = ["source", "from", "to"]
+    wide = growth.set_index([*spans, "age group"])["change (%)"].unstack("age group")
+    order = growth[spans].drop_duplicates().itertuples(index=False, name=None)
+    wide = wide.reindex(pd.MultiIndex.from_tuples(list(order), names=spans))
+    groups = sorted(wide.columns, key=_age_order)
+    headers = {g: (f"Ages {g}" if g[:1].isdigit() else g.capitalize()) + ": change (%)"
+               for g in groups}
+    wide = wide[groups].rename(columns=headers).reset_index()
+    wide.columns.name = None
+    return wide, {"from": "{}", "to": "{}"} | {h: "{:+.1f}" for h in headers.values()}
 
 
 # ---------------------------------------------------------------- older population
