@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import html
-import math
-import numbers
 import re
 from dataclasses import dataclass, field
 
@@ -74,15 +72,6 @@ class Section:
         return [b for b in self.blocks if isinstance(b, Chart)]
 
 
-def _format(value, spec: str) -> str:
-    """Format a number with `spec`; blanks stay blank and text passes through."""
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    if isinstance(value, numbers.Number) and not isinstance(value, bool):
-        return spec.format(value)
-    return str(value)
-
-
 def format_frame(data: pd.DataFrame, formats: dict[str, str]) -> pd.DataFrame:
     """Format numbers for people: thousands separators, percentages, pounds."""
     out = data.copy()
@@ -92,7 +81,7 @@ def format_frame(data: pd.DataFrame, formats: dict[str, str]) -> pd.DataFrame:
             spec = "{:,}"
         elif spec is None and pd.api.types.is_float_dtype(out[column]):
             spec = "{:,.2f}"
-        out[column] = out[column].map(lambda v, s=spec or "{}": _format(v, s))
+        out[column] = out[column].map(lambda v, s=spec or "{}": labels.format_value(v, s))
     return out.astype(str)
 
 
