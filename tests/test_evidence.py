@@ -229,3 +229,27 @@ def test_summary_and_figures_follow_the_sections_shown(official):
     assert statements == [every[i] for i in (0, 1, 2, 5)]
     assert "potential_support_ratio_end" not in part.figures
     assert part.figures["carers_2011"] == 17_682
+
+
+#: Future-demand charts shown one row per year: chart name -> the value column of its export.
+WIDE_CHARTS = {"potential_support_ratio": "potential support ratio",
+               "older_population": "population", "projected_carers": "projected"}
+
+
+def test_future_charts_show_every_exported_number_at_its_year(official):
+    """Southend's future-demand numbers tables are laid out one row per year, and each number
+    of the exported long table is shown, unchanged, in its year's row (and nothing else is)."""
+    ev = build_evidence("E06000033", load_params("E06000033"), official=official)
+    charts = {c.name: c for c in ev.section("future").charts()}
+    assert set(WIDE_CHARTS) <= set(charts)
+    for name, value in WIDE_CHARTS.items():
+        chart = charts[name]
+        shown = chart.shown.set_index("year")
+        assert shown.index.is_unique and len(shown) < len(chart.data)
+        cells = {(year, number) for year, row in shown.iterrows()
+                 for number in row.dropna().tolist()}
+        missing = [(r["year"], r[value]) for _, r in chart.data.iterrows()
+                   if (r["year"], r[value]) not in cells]
+        assert missing == [], name
+        assert int(shown.notna().sum().sum()) == chart.data[
+            [c for c in chart.data.columns if c in (value, "change (%)")]].notna().sum().sum()

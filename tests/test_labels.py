@@ -98,3 +98,110 @@ def test_chart_is_a_named_figure_described_by_its_numbers():
     assert page.startswith('<figure class="carerlib-chart" aria-label="Most care a')
     assert f'<table class="carerlib-table" id="{target}">' in page
     assert "<caption>The numbers behind the chart: Most care a" in page
+
+
+# Southend-on-Sea potential support ratio (15–64 per 65+), as exported in
+# tables/potential_support_ratio.csv: Census 2011 and 2021, the 2022-based projection's first
+# years and the 2018-based projection's 2021 value.
+SUPPORT_RATIO = pd.DataFrame({
+    "source": ["Census 2011", "Census 2021", "2022-based projection", "2022-based projection",
+               "2018-based projection", "2018-based projection"],
+    "year": [2011, 2021, 2022, 2023, 2021, 2022],
+    "potential support ratio": [3.6351386453665824, 3.2935678944474986, 3.25386616356516,
+                                3.2393132212789664, 3.1836788143279735, 3.1727283884956834],
+    "change (%)": [0.0, -9.396361026131872, 0.0, -0.4472507950434079, -1.66542695901708,
+                   -2.0036537437006063],
+})
+
+
+def test_wide_by_year_gives_one_row_a_year_and_a_column_a_series():
+    wide, formats = labels.wide_by_year(
+        SUPPORT_RATIO, "source", {"potential support ratio": "ratio", "change (%)": "change (%)"},
+        {"year": "{}", "potential support ratio": "{:.3f}", "change (%)": "{:+.1f}"})
+    assert list(wide.columns) == [
+        "year", "Census 2011: ratio", "Census 2011: change (%)", "Census 2021: ratio",
+        "Census 2021: change (%)", "2022-based projection: ratio",
+        "2022-based projection: change (%)", "2018-based projection: ratio",
+        "2018-based projection: change (%)"]
+    assert wide["year"].tolist() == [2011, 2021, 2022, 2023]
+    assert formats["Census 2021: ratio"] == "{:.3f}"
+    assert formats["2018-based projection: change (%)"] == "{:+.1f}"
+    for row in SUPPORT_RATIO.itertuples(index=False):
+        at = wide.set_index("year").loc[row.year]
+        assert at[f"{row.source}: ratio"] == row[2]
+        assert at[f"{row.source}: change (%)"] == row[3]
+    # Every value of the long frame is in the wide one, and nothing else is.
+    assert int(wide.drop(columns="year").notna().sum().sum()) == 2 * len(SUPPORT_RATIO)
+    shown = labels.readable(wide, formats)
+    assert shown.loc[1].to_dict()["Census 2021: ratio"] == "3.294"
+    assert shown.loc[1].to_dict()["Census 2021: change (%)"] == "-9.4"
+    assert shown.loc[0, "2022-based projection: ratio"] == ""  # no 2022-based figure for 2011
+
+
+def test_wide_by_year_series_alone_names_the_column():
+    # Southend-on-Sea, people aged 65+ in the 2022-based projection (older_population.csv).
+    older = pd.DataFrame({"series": ["Aged 65+, 2022-based projection"] * 2, "year": [2022, 2023],
+                          "population": [34983.0, 35354.386]})
+    wide, formats = labels.wide_by_year(older, "series", {"population": ""},
+                                        {"population": "{:,.0f}"})
+    assert wide.to_dict("list") == {"year": [2022, 2023],
+                                    "Aged 65+, 2022-based projection": [34983.0, 35354.386]}
+    assert labels.readable(wide, formats)["Aged 65+, 2022-based projection"].tolist() == [
+        "34,983", "35,354"]
+
+
+def test_wide_by_year_refuses_two_rows_for_one_year_and_series():
+    twice = pd.concat([SUPPORT_RATIO.head(1)] * 2)
+    with pytest.raises(ValueError, match="more than one row"):
+        labels.wide_by_year(twice, "source", {"potential support ratio": ""})
+
+
+@pytest.mark.parametrize(("value", "spec", "expected"), [
+    # The Southend worked example's net saving with a break preventing only 25% of breakdowns.
+    (-36120.0, "£{:,.0f}", "−£36,120"),
+    (155520.0, "£{:,.0f}", "£155,520"),
+    (-36120.0, "£{:+,.0f}", "−£36,120"),
+    (155520.0, "£{:+,.0f}", "+£155,520"),
+    (0.0, "£{:+,.0f}", "£0"),
+    (-0.5, "£{:,.2f}", "−£0.50"),
+    (-9.396361026131872, "{:+.1f}", "-9.4"),
+])
+def test_money_puts_its_sign_before_the_pound(value, spec, expected):
+    assert labels.format_value(value, spec) == expected
+
+
+def test_negative_money_in_a_table_reads_minus_pound():
+    shown = labels.readable(pd.DataFrame({"net_saving": [-36120.0, 155520.0]}))
+    assert shown["Net saving (£)"].tolist() == ["−£36,120", "£155,520"]
+    assert labels.numeric_columns(shown) == ["Net saving (£)"]
+
+
+def test_only_long_codes_may_break_anywhere_in_print():
+    page = labels.table_html(pd.DataFrame({
+        "sha256": ["0f3a2b9c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8"],
+        "kind": ["cashable"]}))
+    assert '<td class="carerlib-code">0f3a2b9c' in page
+    assert "<td>cashable</td>" in page
+    assert 'lang="en-GB"' in page
+
+
+def test_tables_with_many_columns_are_marked_wide():
+    narrow = labels.table_html(pd.DataFrame({str(i): [i] for i in range(labels.WIDE_COLUMNS)}))
+    wide = labels.table_html(pd.DataFrame({str(i): [i] for i in range(labels.WIDE_COLUMNS + 1)}))
+    assert 'class="carerlib-table"' in narrow
+    assert 'class="carerlib-table carerlib-wide"' in wide
+
+
+def test_a_display_frame_is_shown_but_the_data_is_kept():
+    import plotly.graph_objects as go
+
+    wide, formats = labels.wide_by_year(
+        SUPPORT_RATIO, "source", {"potential support ratio": "ratio"},
+        {"potential support ratio": "{:.3f}"})
+    chart = Chart(go.Figure(), SUPPORT_RATIO, "ONS", {"potential support ratio": "{:.3f}"},
+                  "potential_support_ratio", shown=wide, shown_formats=formats)
+    page = block_html(chart)
+    assert '<th scope="col" class="carerlib-num">Census 2011: ratio</th>' in page
+    assert "<td class=\"carerlib-num\">3.635</td>" in page
+    assert "Potential support ratio</th>" not in page  # the long layout is not shown
+    assert chart.data is SUPPORT_RATIO

@@ -123,6 +123,12 @@ COLUMNS: dict[str, tuple[str, Kind]] = {
     "reduction": ("Reduction", "percent"),
 }
 
+#: Tables with more columns than this print in a smaller font (class carerlib-wide).
+WIDE_COLUMNS = 7
+
+#: Longest run of characters a printed cell keeps unbroken (longer ones are codes).
+LONG_WORD = 24
+
 #: How each kind of value is shown when the table gives no format of its own.
 FORMATS: dict[Kind, str] = {
     "count": "{:,.0f}", "percent": "{:.1%}", "money": "£{:,.0f}", "ratio": "{:,.2f}",
@@ -155,11 +161,26 @@ def kind_of(column: str, values: pd.Series) -> Kind:
     return "text"
 
 
+#: The minus sign of printed money (U+2212), placed before the £: −£36,120.
+MINUS = "\u2212"
+
+
+def format_money(value: float, spec: str) -> str:
+    """Money with its sign before the £ (−£36,120, or +£36,120 when `spec` asks for a sign):
+    `spec` is a money format such as "£{:,.0f}" or "£{:+,.0f}"."""
+    body = spec.replace("£", "", 1).replace("{:+", "{:", 1)
+    sign = MINUS if value < 0 else ("+" if "{:+" in spec and value > 0 else "")
+    return sign + "£" + body.format(abs(value))
+
+
 def format_value(value, spec: str) -> str:
-    """`value` formatted with `spec`; blanks stay blank and text passes through unchanged."""
+    """`value` formatted with `spec`; blanks stay blank and text passes through unchanged.
+    Money (a spec starting with £) puts its sign before the £."""
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return ""
     if isinstance(value, numbers.Number) and not isinstance(value, bool):
+        if spec.startswith("£") and spec.count("{") == 1:
+            return format_money(value, spec)
         return spec.format(value)
     return str(value)
 
@@ -203,12 +224,43 @@ def readable(data: pd.DataFrame, formats: dict[str, str] | None = None,
     return out.reset_index(drop=True)
 
 
+def wide_by_year(data: pd.DataFrame, series: str, values: dict[str, str],
+                 formats: dict[str, str] | None = None,
+                 year: str = "year") -> tuple[pd.DataFrame, dict[str, str]]:
+    """A long time series laid out to be read: one row per year and one column per series
+    (per series and value when `values` names more than one), with its formats.
+
+    `values` maps each value column to the words after the series name in its headers ("" for
+    the series name alone, e.g. {"value": "ratio", "change (%)": "change (%)"} gives
+    "Census 2011: ratio" and "Census 2011: change (%)"). Series keep the order they first appear
+    in; a year a series lacks is blank. Each number is moved, never changed."""
+    if data.duplicated([year, series]).any():
+        raise ValueError(f"more than one row per {year} and {series}: cannot lay out by year")
+    formats = formats or {}
+    wide = pd.DataFrame({year: sorted(data[year].unique())})
+    shown_formats = {year: formats.get(year, "{}")}
+    for name in data[series].unique():
+        rows = data[data[series] == name].set_index(year)
+        for column, words in values.items():
+            heading = f"{name}: {words}" if words else str(name)
+            wide[heading] = wide[year].map(rows[column])
+            if column in formats:
+                shown_formats[heading] = formats[column]
+    return wide, shown_formats
+
+
 def numeric_columns(shown: pd.DataFrame) -> list[str]:
     """Columns of a readable table whose every non-blank cell is a number (right-aligned)."""
     number = re.compile(r"^[+\-−]?£?[\d,]*\.?\d+(%| pp)?$")
     return [c for c in shown.columns
             if (cells := shown[c][shown[c] != ""]).size
             and cells.map(lambda v: bool(number.match(v))).all()]
+
+
+def has_long_word(text: str) -> bool:
+    """Whether `text` holds a run of characters too long to fit a table column unbroken (a
+    checksum or a file path, longer than LONG_WORD): only such cells may break anywhere."""
+    return any(len(word) > LONG_WORD for word in str(text).split())
 
 
 def table_html(data: pd.DataFrame, formats: dict[str, str] | None = None, caption: str = "",
@@ -219,18 +271,23 @@ def table_html(data: pd.DataFrame, formats: dict[str, str] | None = None, captio
     shown = readable(data, formats, price_year)
     numeric = set(numeric_columns(shown))
 
-    def cls(column: str) -> str:
-        return ' class="carerlib-num"' if column in numeric else ""
+    def cls(column: str, text: str = "") -> str:
+        if column in numeric:
+            return ' class="carerlib-num"'
+        return ' class="carerlib-code"' if has_long_word(text) else ""
 
     head = "".join(f'<th scope="col"{cls(c)}>{html.escape(c)}</th>' for c in shown.columns)
     rows = "".join(
-        "<tr>" + "".join(f"<td{cls(c)}>{html.escape(v)}</td>" for c, v in row.items()) + "</tr>"
-        for _, row in shown.iterrows())
+        "<tr>" + "".join(f"<td{cls(c, v)}>{html.escape(v)}</td>" for c, v in row.items())
+        + "</tr>" for _, row in shown.iterrows())
+    wide = " carerlib-wide" if len(shown.columns) > WIDE_COLUMNS else ""
     ident = f' id="{html.escape(table_id, quote=True)}"' if table_id else ""
     name = html.escape(caption or "Table", quote=True)
     caption_html = f"<caption>{html.escape(caption)}</caption>" if caption else ""
-    return (f'<div class="carerlib-scroll-outer"><p class="carerlib-scroll-cue" aria-hidden="true">'
+    return (f'<div class="carerlib-scroll-outer" lang="en-GB">'
+            '<p class="carerlib-scroll-cue" aria-hidden="true">'
             "Scroll sideways to see every column.</p>"
             f'<div class="carerlib-scroll" role="region" tabindex="0" aria-label="{name}">'
-            f'<table class="carerlib-table"{ident}>{caption_html}<thead><tr>{head}</tr></thead>'
+            f'<table class="carerlib-table{wide}"{ident}>{caption_html}'
+            f"<thead><tr>{head}</tr></thead>"
             f"<tbody>{rows}</tbody></table></div></div>")

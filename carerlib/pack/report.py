@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import html
-import math
-import numbers
 import re
 from dataclasses import dataclass, field
 
@@ -42,6 +40,10 @@ class Table:
     formats: dict[str, str] = field(default_factory=dict)  # column -> format spec, e.g. "{:.1%}"
     name: str = ""  # file stem when tables are exported
     price_year: str = ""  # shown with £ in money column headers (HTML only)
+    # How the page shows the table when it differs from the exported `data` (e.g. one row per
+    # year); the CSV and XLSX always hold `data`.
+    shown: pd.DataFrame | None = None
+    shown_formats: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -52,6 +54,9 @@ class Chart:
     formats: dict[str, str] = field(default_factory=dict)
     name: str = ""
     price_year: str = ""  # shown with £ in money column headers (HTML only)
+    # The numbers table as the page shows it, when it differs from the exported `data`.
+    shown: pd.DataFrame | None = None
+    shown_formats: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -67,15 +72,6 @@ class Section:
         return [b for b in self.blocks if isinstance(b, Chart)]
 
 
-def _format(value, spec: str) -> str:
-    """Format a number with `spec`; blanks stay blank and text passes through."""
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    if isinstance(value, numbers.Number) and not isinstance(value, bool):
-        return spec.format(value)
-    return str(value)
-
-
 def format_frame(data: pd.DataFrame, formats: dict[str, str]) -> pd.DataFrame:
     """Format numbers for people: thousands separators, percentages, pounds."""
     out = data.copy()
@@ -85,7 +81,7 @@ def format_frame(data: pd.DataFrame, formats: dict[str, str]) -> pd.DataFrame:
             spec = "{:,}"
         elif spec is None and pd.api.types.is_float_dtype(out[column]):
             spec = "{:,.2f}"
-        out[column] = out[column].map(lambda v, s=spec or "{}": _format(v, s))
+        out[column] = out[column].map(lambda v, s=spec or "{}": labels.format_value(v, s))
     return out.astype(str)
 
 
@@ -99,6 +95,14 @@ def _numbers_id(block) -> str:
     """A stable id for a chart's numbers table (its aria-describedby target)."""
     key = f"{block.name}|{block.figure.layout.title.text or ''}"
     return "carerlib-numbers-" + hashlib.sha1(key.encode()).hexdigest()[:10]
+
+
+def display_frame(block: Table | Chart) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The frame a table or chart shows on the page and its formats: its display layout when
+    it has one, else the exported data."""
+    if block.shown is not None:
+        return block.shown, block.shown_formats
+    return block.data, block.formats
 
 
 def block_html(block) -> str:
@@ -116,7 +120,7 @@ def block_html(block) -> str:
             f'</table><p class="carerlib-source">Source: {html.escape(block.source)}</p>'
         )
     if isinstance(block, Table):
-        return (table_html(block.data, block.formats, block.title, block.price_year or None)
+        return (table_html(*display_frame(block), block.title, block.price_year or None)
                 + f'<p class="carerlib-source">Source: {html.escape(block.source)}</p>')
     if isinstance(block, Chart):
         plot = block.figure.to_html(include_plotlyjs=False, full_html=False,
@@ -128,7 +132,7 @@ def block_html(block) -> str:
             f'<figure class="carerlib-chart" aria-label="{html.escape(title, quote=True)}" '
             f'aria-describedby="{numbers_id}">{plot}'
             "<details><summary>Show the numbers behind this chart</summary>"
-            + table_html(block.data, block.formats, f"The numbers behind the chart: {title}",
+            + table_html(*display_frame(block), f"The numbers behind the chart: {title}",
                          block.price_year or None, numbers_id)
             + "</details></figure>"
         )

@@ -126,3 +126,31 @@ PRINT_FIT_JS = """(width) => {
 def pdf_pages(path: Path) -> int:
     """Pages in a PDF Chromium wrote (its page objects are not compressed)."""
     return len(re.findall(rb"/Type\s*/Page[^s]", path.read_bytes()))
+
+
+#: The pack's @page margins in mm (top, bottom), as in the template: the printable area.
+PAGE_MARGINS_MM = (9, 10)
+
+
+def _ink(drawing: dict) -> bool:
+    """Whether a PDF drawing shows on paper (not a white background fill)."""
+    white = (1.0, 1.0, 1.0)
+    return not (drawing.get("fill") == white and drawing.get("color") in (None, white))
+
+
+def page_fill(path: Path) -> list[float]:
+    """For each page of a PDF, how far down its printable area the lowest text or drawing
+    reaches (0 = empty, 1 = full), measured with PyMuPDF."""
+    import pymupdf
+
+    top_mm, bottom_mm = PAGE_MARGINS_MM
+    fills = []
+    with pymupdf.open(path) as pdf:
+        for page in pdf:
+            top = top_mm / 25.4 * 72
+            bottom = page.rect.height - bottom_mm / 25.4 * 72
+            lows = [b[3] for b in page.get_text("blocks") if b[4].strip()]
+            lows += [d["rect"].y1 for d in page.get_drawings() if _ink(d)]
+            lowest = min(max(lows), bottom) if lows else top
+            fills.append(round((lowest - top) / (bottom - top), 3))
+    return fills

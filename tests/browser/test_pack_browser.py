@@ -19,6 +19,7 @@ from browser.browser_helpers import (
     axe_violations,
     heading_levels,
     open_page,
+    page_fill,
     pdf_pages,
     skipped_levels,
 )
@@ -121,12 +122,14 @@ def test_southend_prints_to_a4(southend_pdf):
     assert pdf_pages(southend_pdf) >= 10
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "issue 13's target is not met: since the future-demand section gained per-vintage tables "
-    "(60+ series, published comparison, projected carers by vintage) Southend prints to 25 A4 "
-    "pages, one of them nearly empty; the long wide numbers tables need a compact print layout"))
 def test_southend_prints_to_at_most_sixteen_a4_pages(southend_pdf):
     assert pdf_pages(southend_pdf) <= 16
+
+
+def test_no_printed_page_is_less_than_a_quarter_full(southend_pdf):
+    fills = page_fill(southend_pdf)
+    assert len(fills) == pdf_pages(southend_pdf)
+    assert [(page, fill) for page, fill in enumerate(fills, 1) if fill < 0.25] == [], fills
 
 
 @pytest.mark.parametrize("kind", KINDS)

@@ -7,13 +7,15 @@ this module only lays the results out, presented as modelled scenarios. One buil
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
 from carerlib.measures import breaks as models
 from carerlib.measures import prices, sroi, uncertainty
 from carerlib.measures.breaks import BreaksParams, HealthBreakdownInputs
-from carerlib.pack import charts, narrative
+from carerlib.pack import charts, labels, narrative
 from carerlib.pack.report import Chart, Statement, Table, Text
 from carerlib.pack.sections.base import Part, SectionResult, assemble, part
 from carerlib.pack.sections.context import PackContext
@@ -227,6 +229,7 @@ def sensitivity(params: BreaksParams, inputs: HealthBreakdownInputs) -> Part:
     if not ranges:
         return part()
     tornado = _labelled(uncertainty.health_breakdown_sensitivity(inputs, ranges))
+    shown = sensitivity_shown(tornado, published_prices(params))
     return part(Chart(
         charts.tornado(tornado, title=f"Net saving is most sensitive to "
                                       f"{tornado['input'].iloc[0].lower()}",
@@ -237,19 +240,91 @@ def sensitivity(params: BreaksParams, inputs: HealthBreakdownInputs) -> Part:
         SENSITIVITY_SOURCE,
         {c: "{:,.2f}" for c in ("low", "high")} | {
             c: "£{:,.0f}" for c in ("output_at_low", "output_at_high", "swing")},
-        "sensitivity"))
+        "sensitivity", shown=shown))
+
+
+def input_unit(name: str) -> str:
+    """The unit of a model input from its label: money says (£), shares start "Share",
+    weeks start "Weeks"; anything else is a count."""
+    if "(£)" in name:
+        return "£"
+    if name.startswith("Share"):
+        return "share"
+    if name.startswith("Weeks"):
+        return "weeks"
+    return "count"
+
+
+def in_unit(value: float, unit: str) -> str:
+    """A value as a reader reads it in its unit: −£877, 39.1%, −1.6 weeks, 1,067 (blank when
+    missing)."""
+    if value is None or value != value:
+        return ""
+    if unit == "£":
+        return labels.format_value(value, "£{:,.0f}")
+    if unit == "share":
+        return f"{value:.1%}"
+    if unit == "weeks":
+        return f"{value:,.1f} weeks".replace("-", labels.MINUS)
+    if unit == "ratio":
+        return f"{value:,.2f}".replace("-", labels.MINUS)
+    return f"{value:,.0f}".replace("-", labels.MINUS)
+
+
+def _money_header(words: str, price_note: str) -> str:
+    return f"{words} (£, {price_note})"
+
+
+def sensitivity_shown(tornado: pd.DataFrame, price_note: str) -> pd.DataFrame:
+    """The sensitivity numbers as read: each input's low and high in its own unit, net savings
+    in £ with their price year in the header."""
+    units = tornado["input"].map(input_unit)
+    money = {"output_at_low": "Net saving with the input low",
+             "output_at_high": "Net saving with the input high", "swing": "Swing"}
+    shown = pd.DataFrame({"Input": tornado["input"]})
+    for column in ("low", "high"):
+        shown[column.capitalize()] = [in_unit(v, u) for v, u in zip(
+            tornado[column], units, strict=True)]
+    for column, words in money.items():
+        shown[_money_header(words, price_note)] = tornado[column].map(lambda v: in_unit(v, "£"))
+    return shown.reset_index(drop=True)
 
 
 def break_even(params: BreaksParams, inputs: HealthBreakdownInputs) -> Part:
     """The break-even value of each input, others held at their assumed values."""
     even = _labelled(uncertainty.health_breakdown_break_even(inputs))
+    title = (f"{WORKED_EXAMPLE}: break-even value of each input (others held at their assumed "
+             "values)")
     return part(Table(
-        f"{WORKED_EXAMPLE}: break-even value of each input (others held at their assumed "
-        "values)",
-        even.assign(plausible=even["plausible"].map({True: "yes", False: "no"}),
-                    price_year=published_prices(params)),
+        title, even.assign(plausible=even["plausible"].map({True: "yes", False: "no"}),
+                           price_year=published_prices(params)),
         "carerlib break-even analysis", {"base_value": "{:,.4g}",
-                                         "break_even_value": "{:,.4g}"}, "break_even"))
+                                         "break_even_value": "{:,.4g}"}, "break_even",
+        shown=break_even_shown(even, published_prices(params))))
+
+
+def note_in_words(note: str, unit: str) -> str:
+    """A break-even note with its number said in the input's unit ("break-even would be
+    -1.644" becomes "break-even would be −1.6 weeks")."""
+    def said(match: re.Match) -> str:
+        return match.group(1) + in_unit(float(match.group(2).replace(",", "")), unit)
+
+    return re.sub(r"(break-even would be )(-?[\d,]*\.?\d+(?:e[+-]?\d+)?)", said, note)
+
+
+def break_even_shown(even: pd.DataFrame, price_note: str) -> pd.DataFrame:
+    """The break-even table as read: assumed and break-even values in each input's unit (money
+    in `price_note`), the note's numbers in words."""
+    units = even["input"].map(input_unit)
+    return pd.DataFrame({
+        f"Input (money in {price_note})": even["input"],
+        "Assumed value": [in_unit(v, u) for v, u in zip(even["base_value"], units, strict=True)],
+        "Break-even value": [in_unit(v, u) for v, u in zip(
+            even["break_even_value"], units, strict=True)],
+        "Saving when the input is": even["saving_when"],
+        "Plausible?": even["plausible"].map({True: "yes", False: "no"}),
+        "Note": [note_in_words(n, u) for n, u in zip(even["note"], units, strict=True)],
+    }).reset_index(drop=True)
 
 
 def _curve_title(assumed: float, cohort_even: float | None) -> str:
@@ -270,14 +345,19 @@ def break_even_curve(params: BreaksParams, inputs: HealthBreakdownInputs) -> Par
     cohort_even = models.cohort_break_even_share(models.health_breakdown_proxy(inputs))
     assumed = inputs.share_at_risk
     source = params.health_breakdown.rehab_episode_cost.source
+    numbers = curve.rename(columns={"net_saving": "net_saving (signed)"})
+    formats = {"share_at_risk": "{:.0%}", "net_saving (signed)": "£{:,.0f}"}
+    shown, shown_formats = labels.wide_by_year(
+        numbers, "scenario",
+        {"net_saving (signed)": f"net saving (£, {published_prices(params)})"}, formats,
+        year="share_at_risk")
     return part(Chart(
         charts.break_even(
             curve, "share_at_risk", "net_saving", color="scenario",
             title=_curve_title(assumed, cohort_even), source=source,
             x_title="Share of the cohort at risk of breakdown", y_title="Net saving (£ a year)",
             assumed=assumed, break_even_at=cohort_even if cohort_even is not None else 1.0),
-        curve.rename(columns={"net_saving": "net_saving (signed)"}), source,
-        {"share_at_risk": "{:.0%}", "net_saving (signed)": "£{:,.0f}"}, "break_even_curve"))
+        numbers, source, formats, "break_even_curve", shown=shown, shown_formats=shown_formats))
 
 
 def monte_carlo(params: BreaksParams, inputs: HealthBreakdownInputs) -> Part:
@@ -300,7 +380,8 @@ def monte_carlo(params: BreaksParams, inputs: HealthBreakdownInputs) -> Part:
         f"carerlib Monte Carlo, {len(mc.draws):,} draws, seed {mc.seed}",
         {c: "{:,.2f}" for c in ("deterministic", "mean", "median", "low", "high")} | {
             "chance_of_saving": "{:.1%}", "share_below_published": "{:.0%}"},
-        "monte_carlo")
+        "monte_carlo", shown=monte_carlo_shown(_monte_carlo_table(mc, row),
+                                               published_prices(params)))
     return part(chart, monte_carlo_statement(params, mc, row))
 
 
@@ -313,6 +394,30 @@ def _monte_carlo_table(mc, row: pd.Series) -> pd.DataFrame:
     out["chance_of_saving"] = np.where(net, mc.probability_net_saving_positive, np.nan)
     out["share_below_published"] = np.where(net, below, np.nan)
     return out
+
+
+#: The Monte Carlo measures in words, with their units.
+MEASURES = {"net_saving": ("Net saving", "£"), "gross_saving": ("Costs avoided", "£"),
+            "cost": ("Cost of the breaks", "£"), "return_per_pound": ("Return per £1", "ratio")}
+SUMMARY_COLUMNS = {"deterministic": "Central estimate", "mean": "Mean", "median": "Median",
+                   "low": "Low", "high": "High"}
+
+
+def monte_carlo_shown(table: pd.DataFrame, price_note: str) -> pd.DataFrame:
+    """The simulation summary as read: measures in words, each row in its unit (money in
+    `price_note`, the return per £1 to 2 decimal places), chances as percentages."""
+    named = table["measure"].map(
+        lambda m: MEASURES.get(m, (str(m).replace("_", " ").capitalize(), "ratio")))
+    shown = pd.DataFrame({f"Measure (money in {price_note})": [
+        words + (" (£)" if unit == "£" else "") for words, unit in named]})
+    for column, words in SUMMARY_COLUMNS.items():
+        shown[words] = [in_unit(v, unit) for v, (_, unit) in zip(table[column], named,
+                                                                   strict=True)]
+    shown["Chance of a saving"] = table["chance_of_saving"].map(
+        lambda v: labels.format_value(v, "{:.1%}"))
+    shown["Simulations below the published figure"] = table["share_below_published"].map(
+        lambda v: labels.format_value(v, "{:.0%}"))
+    return shown.reset_index(drop=True)
 
 
 def monte_carlo_statement(params: BreaksParams, mc, row: pd.Series) -> Statement:

@@ -13,7 +13,7 @@ import pandas as pd
 
 from carerlib.data import bands, parsed
 from carerlib.measures import dependency, outlook, projections
-from carerlib.pack import charts
+from carerlib.pack import charts, labels
 from carerlib.pack.report import Chart, Statement, Table, Text
 from carerlib.pack.sections.base import Part, SectionResult, assemble, missing, part
 from carerlib.pack.sections.context import PackContext
@@ -150,14 +150,18 @@ def support_ratio(ctx: PackContext, table: pd.DataFrame) -> Part:
     source = projection_source(ctx)
     ages = psr["ages"].iloc[0]
     low_high, older = ages.split(" per ")
+    numbers = _with_change(psr)[["source", "vintage", "ages", "year", "value", "change (%)"]]
+    numbers = numbers.rename(columns={"value": "potential support ratio"})
+    formats = {"year": "{}", "potential support ratio": "{:.3f}", "change (%)": "{:+.1f}"}
+    shown, shown_formats = labels.wide_by_year(
+        numbers, "source", {"potential support ratio": "ratio", "change (%)": "change (%)"},
+        formats)
     chart = Chart(
         charts.line(psr, "year", "value", color="source", source=source,
                     title=f"People aged {low_high} for every person aged {older} in {ctx.name}",
                     x_title="Year", y_title="People of working age per older person"),
-        _with_change(psr)[["source", "vintage", "ages", "year", "value", "change (%)"]].rename(
-            columns={"value": "potential support ratio"}),
-        source, {"year": "{}", "potential support ratio": "{:.3f}", "change (%)": "{:+.1f}"},
-        "potential_support_ratio")
+        numbers, source, formats, "potential_support_ratio",
+        shown=shown, shown_formats=shown_formats)
     statement = support_ratio_statement(ctx, psr, lead)
     return part(chart, *statement.blocks, headline=statement.headline,
                 figures={**figures, **statement.figures})
@@ -356,8 +360,31 @@ def age_growth(ctx: PackContext) -> Part:
     growth = age_group_growth_table(ctx)
     if growth.empty:
         return part()
+    shown, shown_formats = _growth_by_age(growth)
     return part(Table(f"Growth of age groups in {ctx.name}", growth, projection_source(ctx),
-                      {"from": "{}", "to": "{}", "change (%)": "{:+.1f}"}, "age_group_growth"))
+                      {"from": "{}", "to": "{}", "change (%)": "{:+.1f}"}, "age_group_growth",
+                      shown=shown, shown_formats=shown_formats))
+
+
+def _age_order(group: str) -> tuple[int, str]:
+    """Age groups youngest first, "all ages" last."""
+    start = group.split("–")[0].rstrip("+")
+    return (int(start) if start.isdigit() else 1_000, group)
+
+
+def _growth_by_age(growth: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The growth table as read: one row per source and span, one column per age group (the
+    source names its vintage, so its copy in the vintage column is not repeated)."""
+    spans = ["source", "from", "to"]
+    wide = growth.set_index([*spans, "age group"])["change (%)"].unstack("age group")
+    order = growth[spans].drop_duplicates().itertuples(index=False, name=None)
+    wide = wide.reindex(pd.MultiIndex.from_tuples(list(order), names=spans))
+    groups = sorted(wide.columns, key=_age_order)
+    headers = {g: (f"Ages {g}" if g[:1].isdigit() else g.capitalize()) + ": change (%)"
+               for g in groups}
+    wide = wide[groups].rename(columns=headers).reset_index()
+    wide.columns.name = None
+    return wide, {"from": "{}", "to": "{}"} | {h: "{:+.1f}" for h in headers.values()}
 
 
 # ---------------------------------------------------------------- older population
@@ -385,13 +412,17 @@ def older_population(ctx: PackContext) -> Part:
         return part()  # coverage_note says, once, why
     older = older.assign(series=older["group"] + " (" + older["vintage"] + ")")
     source = projection_source(ctx)
+    formats = {"year": "{}", "population": "{:,.0f}"}
+    shown, shown_formats = labels.wide_by_year(
+        older.assign(heading="Aged " + older["group"] + ", " + older["vintage"] + " projection"),
+        "heading", {"population": ""}, formats)
     return part(Chart(
         charts.line(older, "year", "population", color="series", source=source,
                     title=f"The older population of {ctx.name} keeps growing; projection "
                           "vintages disagree on how fast",
                     x_title="Year", y_title="People"),
-        older[["vintage", "group", "year", "population"]], source,
-        {"year": "{}", "population": "{:,.0f}"}, "older_population"))
+        older[["vintage", "group", "year", "population"]], source, formats, "older_population",
+        shown=shown, shown_formats=shown_formats))
 
 
 # ---------------------------------------------------------------- projected carers
@@ -441,6 +472,10 @@ def _projected_chart(ctx: PackContext, projected: pd.DataFrame, ages: str) -> Ch
         "projected"].sum()
     totals["series"] = (totals["vintage"] + ": "
                         + totals["method"].str.split("(").str[0].str.strip())
+    formats = {"year": "{}", "projected": "{:,.0f}"}
+    shown, shown_formats = labels.wide_by_year(
+        totals.assign(heading=totals["vintage"] + " projection, " + totals["method"]
+                      + ", ages " + totals["ages"]), "heading", {"projected": ""}, formats)
     return Chart(
         charts.line(totals, "year", "projected", color="series", source=(
             f"Census 2021 TS039 and national unpaid-care rates by age; "
@@ -449,8 +484,8 @@ def _projected_chart(ctx: PackContext, projected: pd.DataFrame, ages: str) -> Ch
                   "stay as in 2021",
             x_title="Year", y_title="Carers (people)"),
         totals[["series", "vintage", "method", "ages", "year", "projected"]],
-        "Indirect standardisation of Census 2021 national rates by age",
-        {"year": "{}", "projected": "{:,.0f}"}, "projected_carers")
+        "Indirect standardisation of Census 2021 national rates by age", formats,
+        "projected_carers", shown=shown, shown_formats=shown_formats)
 
 
 def _projected_by_band(ctx: PackContext, projected: pd.DataFrame, ages: str,
