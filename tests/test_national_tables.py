@@ -108,3 +108,30 @@ def test_code_digest_changes_with_the_source(tmp_path, monkeypatch):
     before = parsed.code_digest("digestpkg")
     (package / "m.py").write_text("X = 2\n")
     assert parsed.code_digest("digestpkg") != before
+
+
+def test_census_tables_loaded_from_the_store_equal_fresh_ones(store_env):
+    """The Census tables every pack uses (totals, bands, change since 2011), loaded from the
+    store, are exactly the frames computed from the national frames."""
+    from carerlib.measures import change, needs
+
+    mirror, _ = store_env
+    code = "E06000033"
+    load_context(code, load_params(code), official=OfficialData(DataStore(mirror), GROUPS))
+    data = OfficialData(DataStore(mirror), GROUPS)
+    ctx = load_context(code, load_params(code), official=data)  # reads the stored tables
+    assert any(k.startswith("census_totals") for k in data.__dict__["_parsed_tables"])
+    conf = ctx.params.confidence_level
+    pd.testing.assert_frame_equal(ctx.census.totals_2021,
+                                  needs.carers_total(data.care_2021, conf), check_exact=True)
+    pd.testing.assert_frame_equal(ctx.census.broad_2021,
+                                  needs.carers_by_band(data.care_2021, "broad", conf),
+                                  check_exact=True)
+    pd.testing.assert_frame_equal(ctx.census.fine_2021,
+                                  needs.carers_by_band(data.care_2021, "fine", conf),
+                                  check_exact=True)
+    changes = change.like_for_like_change(data.care_2011, data.care_2021, data.ages_2011)
+    pd.testing.assert_frame_equal(ctx.census.my_change,
+                                  changes[changes["area_code"] == code], check_exact=True)
+    # Southend: 15,019 carers aged 5+ in 2021 (METHODS.md).
+    assert int(ctx.census.mine["carers"]) == 15_019

@@ -262,23 +262,67 @@ def _area_filter(frame: pd.DataFrame, area_code: str) -> pd.DataFrame:
     return mine
 
 
+def _build_and_store(data, store: ParsedStore, stored: str,
+                     build: Callable[[], pd.DataFrame], frames: tuple[str, ...]) -> pd.DataFrame:
+    """Build a derived table, note and store the datasets behind it, and keep it for this
+    OfficialData (so one process building many areas builds it once)."""
+    recorder: set[str] = set()
+    _recorders(data).append(recorder)
+    try:
+        table = build()
+    finally:
+        _recorders(data).pop()
+    frame_used = data.__dict__.get("_parsed_frame_used", {})
+    used = sorted(recorder.union(*(frame_used.get(f, ()) for f in frames)))
+    _note_used(data, used)
+    data.__dict__.setdefault("_parsed_tables", {})[stored] = table
+    try:
+        write_frame(store.path(stored), table, used)
+    except OSError:
+        pass  # a read-only cache still builds packs
+    return table
+
+
+def national_table(data, name: str, key: dict, build: Callable[[], pd.DataFrame],
+                   frames: tuple[str, ...]) -> pd.DataFrame:
+    """A table that `build()` makes from the national `frames` (OfficialData property names) for
+    every area, built once per data version and `key` (the params and code it depends on) and
+    stored beside the frames: each pack loads it instead of recomputing it. The dataset keys
+    behind the frames are stored with it and noted as used when it is loaded."""
+    store = _store_of(data)
+    if store is None:
+        return build()
+    stored = _derived_name(name, key)
+    memo = data.__dict__.setdefault("_parsed_tables", {})
+    if stored in memo:
+        return memo[stored]
+    path = store.path(stored)
+    if path.is_file():
+        try:
+            table, used = read_frame(path)
+        except (OSError, ValueError, KeyError):
+            pass  # damaged: rebuilt and replaced below
+        else:
+            _note_used(data, used)
+            memo[stored] = table
+            return table
+    return _build_and_store(data, store, stored, build, frames)
+
+
 def area_rows(data, name: str, key: dict, build_all: Callable[[], pd.DataFrame],
               build_one: Callable[[], pd.DataFrame], area_code: str,
               frames: tuple[str, ...]) -> pd.DataFrame:
     """One area's rows of a table that `build_all()` makes for every area at once.
 
-    The whole table is built once per data version and `key` (the params and code it depends
-    on) and stored beside the national frames, so a batch computes it once rather than per pack;
-    each pack then reads only its own rows. With the store turned off, `build_one()` computes the
-    area alone (the same rows: tests check that the two agree). The dataset keys behind the
-    national `frames` it is built from (OfficialData property names) are stored with the table
-    and noted as used when it is loaded, so the pack's sources table is unchanged.
+    Built and stored like `national_table`, but each pack reads only its own rows (filtered
+    while reading). With the store turned off, `build_one()` computes the area alone (the same
+    rows to the last digits a sum's order can change: tests check that the two agree).
     """
     store = _store_of(data)
     if store is None:
         return build_one()
-    memo = data.__dict__.setdefault("_parsed_tables", {})
     stored = _derived_name(name, key)
+    memo = data.__dict__.setdefault("_parsed_tables", {})
     if stored in memo:
         return _area_filter(memo[stored], area_code)
     path = store.path(stored)
@@ -287,21 +331,7 @@ def area_rows(data, name: str, key: dict, build_all: Callable[[], pd.DataFrame],
             return _read_area(data, path, area_code)
         except (OSError, ValueError, KeyError):
             pass  # damaged: rebuilt and replaced below
-    recorder: set[str] = set()
-    _recorders(data).append(recorder)
-    try:
-        table = build_all()
-    finally:
-        _recorders(data).pop()
-    memo[stored] = table
-    frame_used = data.__dict__.get("_parsed_frame_used", {})
-    used = sorted(recorder.union(*(frame_used.get(f, ()) for f in frames)))
-    _note_used(data, used)
-    try:
-        write_frame(path, table, used)
-    except OSError:
-        pass  # a read-only cache still builds packs
-    return _area_filter(table, area_code)
+    return _area_filter(_build_and_store(data, store, stored, build_all, frames), area_code)
 
 
 def _read_area(data, path: Path, area_code: str) -> pd.DataFrame:

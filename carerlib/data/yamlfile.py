@@ -7,6 +7,8 @@ nesting deeper than any real settings file, so none of them reaches validation.
 
 from __future__ import annotations
 
+import copy
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +64,14 @@ def _depth(value: Any, limit: int = MAX_DEPTH) -> int:
     return deepest
 
 
+#: Parsed documents by the SHA-256 of their bytes. Parsing params/defaults.yaml with line
+#: numbers takes ~80 ms and every pack reads it (twice in a batch: runner and kernel); a changed
+#: file has other bytes, so it is parsed again. Callers get deep copies, never the stored
+#: object, so a notebook that edits what it read cannot change what the next area reads.
+_PARSED: dict[bytes, Any] = {}
+_PARSED_LIMIT = 256
+
+
 def read_yaml(path: str | Path) -> Any:
     """The YAML document in `path`, or a one-line ParamsError naming the file and problem."""
     path = Path(path)
@@ -78,6 +88,9 @@ def read_yaml(path: str | Path) -> Any:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ParamsError(path, "(file)", f"is not UTF-8 text (byte {exc.start})") from None
+    key = hashlib.sha256(raw).digest()
+    if key in _PARSED:  # the same bytes parsed before in this process: a copy of that result
+        return copy.deepcopy(_PARSED[key])
     try:
         data = yaml.load(text, Loader=UniqueKeyLoader)  # noqa: S506 (a SafeLoader subclass)
     except yaml.YAMLError as exc:
@@ -89,6 +102,9 @@ def read_yaml(path: str | Path) -> Any:
         raise ParamsError(path, "(file)", f"nested deeper than {MAX_DEPTH} levels") from None
     if _depth(data) > MAX_DEPTH:
         raise ParamsError(path, "(file)", f"nested deeper than {MAX_DEPTH} levels")
+    if len(_PARSED) >= _PARSED_LIMIT:
+        _PARSED.clear()
+    _PARSED[key] = copy.deepcopy(data)
     return data
 
 

@@ -92,6 +92,10 @@ def take_baseline() -> None:
         "environ": dict(os.environ), "cwd": os.getcwd(), "path": list(sys.path),
         "warnings": list(warnings.filters),
     }
+    # Everything alive now (the warmed libraries) stays alive: leave it out of every later
+    # collection, so the collection after each area scans only what that area made.
+    gc.collect()
+    gc.freeze()
 
 
 def warm_up(shell, modules: list[str]) -> bool:
@@ -177,13 +181,22 @@ def _restore_plotly(saved: dict[str, object]) -> None:
     for name in list(current):
         if name not in saved["templates"]:
             del current[name]  # added by a notebook
-        elif current[name] is not saved["templates"][name]:
-            current[name] = saved["templates"][name]  # replaced: back to the lazy original
-        elif isinstance(current[name], go.layout.Template):
-            shown = json.dumps(current[name].to_plotly_json(), sort_keys=True)
-            if shown != _pristine_template(name):
-                del current[name]  # edited in place: reloaded from plotly's file when used
-                current[name] = saved["templates"][name]
+            continue
+        if current[name] is not saved["templates"][name]:
+            current[name] = saved["templates"][name]  # replaced: back to the baseline's
+        if not isinstance(current[name], go.layout.Template):
+            continue  # not loaded yet: plotly reads it from its file when used
+        if json.dumps(current[name].to_plotly_json(), sort_keys=True) != _pristine_template(
+                name):
+            # Edited in place, perhaps the baseline's own object: plotly's templates are
+            # rebuilt from its file (and become the baseline), anything else is dropped.
+            pristine = _pristine_template(name)
+            if pristine is None:
+                del current[name]
+                del saved["templates"][name]
+            else:
+                current[name] = saved["templates"][name] = go.layout.Template(
+                    json.loads(pristine))
 
 
 def _clear_carerlib_caches() -> None:

@@ -38,32 +38,38 @@ WARM_IMPORTS = (
     "rfc3339_validator", "rfc3986_validator", "rfc3987_syntax", "rpds", "six", "uri_template",
     "webcolors",
 )
-KERNEL_ARGS = ["--IPKernelApp.log_level=ERROR"]
+#: No input history: a warm kernel's history is never read, and each reset would otherwise end
+#: and open a session in IPython's SQLite history file.
+KERNEL_ARGS = ["--IPKernelApp.log_level=ERROR", "--HistoryManager.enabled=False"]
 Policy = Literal["reset", "restart"]
 ENGINE = "carerlib-warm"
 
 
 class WarmEngine(NBClientEngine):
-    """papermill's nbclient engine, closing its kernel client after each run.
+    """papermill's nbclient engine running on the warm kernel's own notebook client (`kc`).
 
-    With a kernel that outlives the run, nbclient leaves the client it made open (the kernel is
-    not its to shut down); an open client keeps receiving and buffering every later area's
-    output, so a worker grew by ~6 MB a pack before this.
+    nbclient would otherwise start a client for every area, which waits 0.2 s for the kernel's
+    output channel to fall quiet before the first cell, and leave it open (the kernel is not its
+    to shut down): an open, unused client buffers every later area's output (a worker grew by
+    ~6 MB a pack). The kept client is read by every area, and nbclient ignores output that
+    answers another request. Without `kc`, a client is made and closed after the run.
     """
 
     @classmethod
     def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
                                  stderr_file=None, start_timeout=60, execution_timeout=None,
                                  **kwargs):
+        kept = kwargs.pop("kc", None)  # the warm kernel's own client, reused across areas
         kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
         client = PapermillNotebookClient(nb_man, **merge_kwargs(
             kwargs, timeout=execution_timeout, startup_timeout=start_timeout,
             kernel_name=kernel_name, log=logger, log_output=log_output,
             stdout_file=stdout_file, stderr_file=stderr_file))
+        client.kc = kept
         try:
             return client.execute()
         finally:
-            if client.kc is not None:
+            if kept is None and client.kc is not None:
                 client.kc.stop_channels()
 
 
@@ -81,6 +87,7 @@ class WarmKernel:
         self.warm_imports = list(warm_imports)
         self.km: AsyncKernelManager | None = None
         self.client = None  # one blocking client per kernel, for warm-up, chdir and reset
+        self.notebook_client = None  # one async client per kernel, for running notebooks
         self.restarts = 0
         self.restart_reasons: list[str] = []
 
@@ -92,6 +99,9 @@ class WarmKernel:
         self.client = self.km.blocking_client()
         self.client.start_channels()
         self.client.wait_for_ready(timeout=120)
+        # Connected before the baseline is taken: a client connecting changes the kernel's
+        # global random state, which each area must find as the baseline left it.
+        self._notebook_client()
         self._warm_up()
         return self
 
@@ -102,6 +112,9 @@ class WarmKernel:
         return None if process is None else process.pid
 
     def shutdown(self) -> None:
+        if self.notebook_client is not None:
+            self.notebook_client.stop_channels()
+            self.notebook_client = None
         if self.client is not None:
             self.client.stop_channels()
             self.client = None
@@ -149,11 +162,21 @@ class WarmKernel:
             pm.execute_notebook(
                 str(source), str(executed), parameters=parameters, kernel_name=self.kernel_name,
                 progress_bar=False, execution_timeout=timeout, km=self.km, engine_name=ENGINE,
+                kc=self._notebook_client(),
                 request_save_on_cell_execute=False)  # written once at the end, not per cell
         except BaseException:
             self.restart("the area failed")  # a timed-out cell may still be running
             raise
         self._reset()
+
+    def _notebook_client(self):  # noqa: ANN202 - jupyter_client's AsyncKernelClient
+        """The async client notebooks run through, started once per kernel."""
+        if self.notebook_client is None:
+            client = self.km.client()
+            client.start_channels()
+            run_sync(client.wait_for_ready)(timeout=120)
+            self.notebook_client = client
+        return self.notebook_client
 
     def _reset(self) -> None:
         if self.policy == "restart":

@@ -12,6 +12,7 @@ from typing import Literal
 
 import pandas as pd
 
+from carerlib.data import parsed
 from carerlib.data.areas import ENGLAND, ENGLAND_AND_WALES, parents
 from carerlib.data.datastore import DataStore, official_store
 from carerlib.data.official import OfficialData
@@ -138,11 +139,20 @@ def load_context(area_code: str, params: Params | None = None,
     return PackContext(area_code, sample.area.name, "sample", params, sample=sample)
 
 
+def _national(data: OfficialData, name: str, build, frames: tuple[str, ...],
+              **key: object) -> pd.DataFrame:
+    """A Census table for every area, computed once per data version (and `key`) and stored
+    beside the parsed frames, rather than recomputed in every pack."""
+    key["code"] = parsed.code_digest("carerlib.measures")
+    return parsed.national_table(data, f"census_{name}", key, build, frames)
+
+
 def _like_for_like(data: OfficialData, code: str) -> pd.DataFrame:
     """Change since 2011 for one area on 2021 boundaries (empty without the 2011 tables)."""
     if not data.has_2011():
         return pd.DataFrame()
-    changes = change.like_for_like_change(data.care_2011, data.care_2021, data.ages_2011)
+    changes = _national(data, "like_for_like", lambda: change.like_for_like_change(
+        data.care_2011, data.care_2021, data.ages_2011), ("care_2011", "care_2021", "ages_2011"))
     return changes[changes["area_code"] == code]
 
 
@@ -153,15 +163,19 @@ def official_context(code: str, params: Params, data: OfficialData) -> PackConte
         raise CarerlibError(f"{code}: unknown area code (not an LTLA, UTLA, region, country or "
                             "group in the Census 2021 data)")
     conf = params.confidence_level
-    totals = needs.carers_total(data.care_2021, conf)
-    broad = needs.carers_by_band(data.care_2021, "broad", conf)
+    totals = _national(data, "totals", lambda: needs.carers_total(data.care_2021, conf),
+                       ("care_2021",), confidence=conf)
+    broad = _national(data, "broad", lambda: needs.carers_by_band(data.care_2021, "broad", conf),
+                      ("care_2021",), confidence=conf)
+    fine = _national(data, "fine", lambda: needs.carers_by_band(data.care_2021, "fine", conf),
+                     ("care_2021",), confidence=conf)
     mine = totals[totals["area_code"] == code].iloc[0]
     comp = totals.set_index("area_code").loc[[c for _, c, _ in parents(data.members, code)]]
     national = next((c for c in (ENGLAND, ENGLAND_AND_WALES) if c in comp.index), None)
     flag = (str(compare_to(mine["prevalence_lower"], mine["prevalence_upper"],
                            comp.loc[national, "prevalence"])) if national else "")
     census = CensusFigures(
-        totals_2021=totals, fine_2021=needs.carers_by_band(data.care_2021, "fine", conf),
+        totals_2021=totals, fine_2021=fine,
         broad_2021=broad, mine=mine, my_broad=broad[broad["area_code"] == code],
         comparators=comp, national=national, flag=flag, my_change=_like_for_like(data, code))
     return PackContext(code, name, "official", params, data=data, census=census)
