@@ -33,6 +33,9 @@ def main() -> int:
         seconds, peak, done = run_timed(command, data_env(cache), memory=True)
         summary = done.stdout.strip().splitlines()
         print(summary[0] if summary else done.stderr.strip()[-500:])
+        for line in (done.stdout + done.stderr).splitlines():
+            if line.lstrip().startswith("failed "):
+                print(line.strip())  # each failed area and why (`failed CODE: why`)
         sizes = [p.stat().st_size for p in out.glob("*/index.html")]
         if not sizes:
             print("no packs built")

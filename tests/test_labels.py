@@ -47,6 +47,18 @@ def test_blanks_stay_blank_and_text_passes_through():
     assert shown["Note"].tolist() == ["<b>x</b>", ""]
 
 
+def test_nullable_blanks_are_shown_blank_not_an_error():
+    # Hackney, Lewisham and the Isles of Scilly have no 2021-22 ASCOF rank: a nullable Int64
+    # column holds pd.NA, which cannot be compared (their packs failed in the national batch).
+    frame = pd.DataFrame({"financial_year": ["2018-19", "2021-22"], "value": [6.9, None],
+                          "rank": pd.array([125, None], dtype="Int64"), "n_ranked": [151, 149]})
+    shown = labels.readable(frame)
+    assert shown["Rank"].tolist() == ["125", ""]
+    assert shown["Value"].tolist() == ["6.90", ""]
+    assert labels.in_band_order(frame.astype({"financial_year": "string"})).equals(
+        frame.astype({"financial_year": "string"}))
+
+
 def test_hours_bands_in_natural_order_within_groups():
     # The pivot in the future section sorts band labels alphabetically; the page must not.
     frame = pd.DataFrame({

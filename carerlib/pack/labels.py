@@ -186,7 +186,10 @@ def format_value(value, spec: str) -> str:
 
 
 def _band_rank(label) -> tuple[int, int] | None:
-    """Sort key of an hours-of-care band label (fewest hours first), None if not a band."""
+    """Sort key of an hours-of-care band label (fewest hours first), None if not a band (or
+    not text at all: a blank in a nullable column is pd.NA, which cannot be compared)."""
+    if not isinstance(label, str):
+        return None
     for band in bands.BROAD + bands.FINE:
         if label == band.label:
             return band.min_hours, band.max_hours or 10_000
