@@ -154,8 +154,9 @@ def _check_bands(ages: pd.DataFrame, source: str) -> None:
 
 
 def _check_totals(ages: pd.DataFrame, totals: pd.DataFrame, years: list[str], source: str,
-                  tolerance: float) -> None:
-    """Bands must add to each area's "All ages" row within ``tolerance`` in every year."""
+                  tolerance: float, what: str = "age bands", digits: int = 1) -> None:
+    """`what` (bands or single ages) must add to each area's "All ages" row within
+    ``tolerance`` in every year; the error gives both figures to `digits` decimals."""
     if totals.empty:
         return
     summed = ages.groupby("area_code")[years].sum()
@@ -164,9 +165,9 @@ def _check_totals(ages: pd.DataFrame, totals: pd.DataFrame, years: list[str], so
     bad = gap > tolerance
     if bad.to_numpy().any():
         area, year = bad.stack().pipe(lambda s: s[s]).index[0]
-        raise DataError(source, f"age bands add to {summed.loc[area, year]:,.1f} but 'All ages'"
-                        f" is {stated.loc[area, year]:,.1f} for {area} in {year.strip()}",
-                        column=str(year))
+        raise DataError(source, f"{what} add to {summed.loc[area, year]:,.{digits}f} but "
+                        f"'All ages' is {stated.loc[area, year]:,.{digits}f} for {area} in "
+                        f"{str(year).strip()}", column=str(year))
 
 
 def age_coverage(frame: pd.DataFrame) -> tuple[int, int]:
@@ -361,19 +362,7 @@ def _read_wide_projection(
         row = duplicated.idxmax()
         raise DataError(source, "duplicate area and age", row=int(row), column="AGE_GROUP")
 
-    if not totals.empty:
-        summed = ages.groupby("area_code")[years].sum()
-        stated = totals.groupby("area_code")[years].sum()
-        gap = (summed.reindex(stated.index) - stated).abs()
-        bad = gap > tolerance
-        if bad.to_numpy().any():
-            area, year = bad.stack().pipe(lambda s: s[s]).index[0]
-            raise DataError(
-                source,
-                f"ages add to {summed.loc[area, year]:,.3f} but 'All ages' is "
-                f"{stated.loc[area, year]:,.3f} for {area} in {year}",
-                column=str(year),
-            )
+    _check_totals(ages, totals, years, source, tolerance, what="ages", digits=3)
 
     tidy = ages.melt(
         id_vars=["area_code", "area_name", "age"],

@@ -93,6 +93,15 @@ def skipped_levels(levels: list[int]) -> list[tuple[int, int]]:
     return bad + [(a, b) for a, b in zip(levels, levels[1:], strict=False) if b > a + 1]
 
 
+#: Charts whose title starts above the top of their plot box (cut off there), as
+#: "title: pixels above"; a wrapped title once printed with its first line cut in half.
+TITLE_CUT_JS = """() => Array.from(document.querySelectorAll('.plotly-graph-div')).flatMap(d => {
+  const t = d.querySelector('.gtitle');
+  if (!t) return [];
+  const above = d.getBoundingClientRect().top - t.getBoundingClientRect().top;
+  return above > 0 ? [t.textContent.slice(0, 40) + ': ' + Math.round(above)] : [];
+})"""
+
 #: Elements wider than the viewport, outside a scrolling table box (JS returns descriptions).
 OVERFLOW_JS = """(width) => {
   const out = [];

@@ -16,6 +16,7 @@ from browser.browser_helpers import (
     PHONE,
     PRINT_FIT_JS,
     SCREENSHOTS,
+    TITLE_CUT_JS,
     axe_violations,
     heading_levels,
     open_page,
@@ -85,9 +86,11 @@ def test_printed_charts_and_tables_fit_the_a4_page_box(chromium, packs, kind):
     page.emulate_media(media="print")
     page.evaluate("() => window.carerlibPrepareForPrint()")
     too_wide = page.evaluate(PRINT_FIT_JS, A4_TEXT_WIDTH)
+    titles_cut = page.evaluate(TITLE_CUT_JS)
     closed = page.eval_on_selector_all("details:not([open])", "els => els.length")
     page.close()
     assert too_wide == []
+    assert titles_cut == []
     assert closed == 0  # the numbers tables print
 
 
@@ -95,6 +98,7 @@ def test_printed_charts_and_tables_fit_the_a4_page_box(chromium, packs, kind):
 def test_nothing_wider_than_a_phone_outside_a_table_box(chromium, packs, kind):
     page = open_page(chromium, _pack(packs, kind), viewport=PHONE)
     too_wide = page.evaluate(OVERFLOW_JS, PHONE["width"])
+    titles_cut = page.evaluate(TITLE_CUT_JS)
     page_width = page.evaluate("() => document.documentElement.scrollWidth")
     modebar = page.eval_on_selector_all(
         ".modebar-container", "els => els.filter(e => e.offsetParent !== null).length")
@@ -104,6 +108,7 @@ def test_nothing_wider_than_a_phone_outside_a_table_box(chromium, packs, kind):
     page.screenshot(path=str(SCREENSHOTS / f"{AREAS[kind]}-phone.png"))
     page.close()
     assert too_wide == []
+    assert titles_cut == []
     assert page_width <= PHONE["width"]
     assert modebar == 0
     assert boxes and all(b == ["0", "region", True] for b in boxes)
