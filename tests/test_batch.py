@@ -153,3 +153,15 @@ def test_exit_codes():
     assert BatchReport(failed={"E06000034": "boom"}).exit_code == 1
     assert BatchReport(failed={"E06000034": "boom"}, interrupted=2).exit_code == 130  # SIGINT
     assert BatchReport(interrupted=15).exit_code == 143  # SIGTERM
+
+
+def test_a_long_batch_gets_one_worker_more_than_cores(monkeypatch):
+    """Worker and kernel take turns, so a long batch runs one worker per core plus one; a short
+    one does not win back the extra kernel's start (measured: benchmarks/README.md)."""
+    from carerlib.pack import executors
+
+    monkeypatch.setattr(executors.os, "cpu_count", lambda: 2)
+    assert executors.default_workers(10) == 2
+    assert executors.default_workers(20) == 2
+    assert executors.default_workers(21) == 3
+    assert executors.default_workers(365) == 3

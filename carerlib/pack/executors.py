@@ -143,11 +143,18 @@ def _worker_main(tasks, results, parent: int) -> None:
     warm.shutdown_all()
 
 
-def default_workers() -> int:
-    """One worker per core, plus one: a worker's own process (HTML export, writing files) and
-    its kernel (the notebook's cells) take turns, so with one worker a core both would idle
-    between areas. On 2 cores, 40 packs took 58 s with 2 workers, 48 s with 3, 55 s with 4."""
-    return (os.cpu_count() or 1) + 1
+#: Areas per core above which a batch gets one worker more than it has cores.
+EXTRA_WORKER_FROM = 10
+
+
+def default_workers(areas: int) -> int:
+    """One worker per core, plus one for a long batch. A worker's own process (HTML export,
+    writing files) and its kernel (the notebook's cells) take turns, so one worker more keeps
+    the cores busy; but each worker first starts and warms a kernel (~3 s of a core), which a
+    short batch does not win back. On 2 cores: 40 packs took 58 s with 2 workers, 48 s with 3
+    and 55 s with 4; 10 packs took 15-19 s with 2 workers and 20 s with 3."""
+    cores = os.cpu_count() or 1
+    return cores + 1 if areas > EXTRA_WORKER_FROM * cores else cores
 
 
 @register("local")
@@ -155,10 +162,11 @@ class LocalExecutor:
     """Worker processes on this machine, one warm kernel each."""
 
     def __init__(self, workers: int | None = None, **_: object) -> None:
-        self.workers = workers or default_workers()
+        self.workers = workers  # None: default_workers for the batch's size
         self.processes: dict[int, object] = {}
         self.kernel_pids: set[int] = set()
         self.failed_starts = 0
+        self.started = 0  # workers this run started
 
     def _spawn(self, context, tasks, results) -> None:
         process = context.Process(target=_worker_main, args=(tasks, results, os.getpid()),
@@ -173,7 +181,8 @@ class LocalExecutor:
             return
         context = multiprocessing.get_context("spawn")
         task_queue, results = context.Queue(), context.Queue()
-        workers = max(1, min(self.workers, len(tasks)))
+        workers = max(1, min(self.workers or default_workers(len(tasks)), len(tasks)))
+        self.started = workers
         for task in tasks:
             task_queue.put(task)
         for _ in range(workers):
@@ -215,7 +224,7 @@ class LocalExecutor:
                 lost += 1
             else:
                 self.failed_starts += 1
-                if self.failed_starts > 2 * self.workers:
+                if self.failed_starts > 2 * self.started:
                     raise CarerlibError(f"batch workers exit before building anything (exit "
                                         f"code {process.exitcode}); try: carerlib pack CODE")
             self._spawn(context, task_queue, results)
