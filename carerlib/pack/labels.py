@@ -223,7 +223,7 @@ def readable(data: pd.DataFrame, formats: dict[str, str] | None = None,
         name = header(column, price_year)
         if name in out.columns:  # two machine names with one reading: keep both, told apart
             name = f"{name} ({column})"
-        out[name] = data[column].map(lambda v, s=spec: format_value(v, s))
+        out[name] = [format_value(v, spec) for v in data[column].tolist()]
     return out.reset_index(drop=True)
 
 
@@ -255,9 +255,12 @@ def wide_by_year(data: pd.DataFrame, series: str, values: dict[str, str],
 def numeric_columns(shown: pd.DataFrame) -> list[str]:
     """Columns of a readable table whose every non-blank cell is a number (right-aligned)."""
     number = re.compile(r"^[+\-−]?£?[\d,]*\.?\d+(%| pp)?$")
-    return [c for c in shown.columns
-            if (cells := shown[c][shown[c] != ""]).size
-            and cells.map(lambda v: bool(number.match(v))).all()]
+    out = []
+    for column in shown.columns:
+        cells = [v for v in shown[column].tolist() if v != ""]
+        if cells and all(number.match(v) for v in cells):
+            out.append(column)
+    return out
 
 
 def has_long_word(text: str) -> bool:
