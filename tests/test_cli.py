@@ -122,11 +122,15 @@ def test_cell_timeout_is_one_line(mirror, tmp_path):
     import subprocess
     import sys
 
+    from helpers_notebooks import write_notebook
+
     params = tmp_path / "slow.yaml"
     params.write_text("pack: {title: T, cell_timeout_seconds: 1}\n")
+    # A cell that outlasts the limit whatever the machine's speed (a pack's own cells may not).
+    slow = write_notebook(tmp_path / "slow.ipynb", "import time\ntime.sleep(30)")
     run = subprocess.run([sys.executable, "-m", "carerlib", "pack", "E06000033", "--out",
-                          str(tmp_path / "out"), "--params", str(params)],
-                         capture_output=True, text=True, timeout=300)
+                          str(tmp_path / "out"), "--params", str(params), "--notebook",
+                          str(slow)], capture_output=True, text=True, timeout=300)
     assert run.returncode == 1
     assert run.stderr.strip().startswith("error: a notebook cell ran past its time limit")
     assert "\n" not in run.stderr.strip()

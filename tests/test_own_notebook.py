@@ -4,6 +4,7 @@ index of packs; editing the copy rebuilds the pack in a batch."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from pathlib import Path
@@ -48,13 +49,13 @@ def own_copy(folder: Path) -> Path:
 
 def headings(page: str) -> list[str]:
     """The section headings (h2 with an id; the contents list's own h2 is not a section)."""
-    return [re.sub(r"<[^>]+>|¶", "", h).replace("&#39;", "'").replace("&amp;", "&").strip()
+    return [html.unescape(re.sub(r"<[^>]+>", "", h)).replace("¶", "").strip()
             for h in re.findall(r"<h2 id=\"(?!carerlib-contents)[^>]*>(.*?)</h2>", page, re.S)]
 
 
 def contents(page: str) -> list[str]:
     nav = re.search(r'<nav class="carerlib-toc".*?</nav>', page, re.S).group(0)
-    return [t.replace("&#39;", "'") for t in re.findall(r"<li><a [^>]+>(.*?)</a></li>", nav)]
+    return [html.unescape(t) for t in re.findall(r"<li><a [^>]+>(.*?)</a></li>", nav)]
 
 
 @pytest.fixture(scope="module")
