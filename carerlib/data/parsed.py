@@ -80,13 +80,17 @@ def write_frame(path: Path, frame: pd.DataFrame, used: list[str]) -> None:
     atomic.write_bytes(path, sink.getvalue().to_pybytes())
 
 
-def read_frame(path: Path) -> tuple[pd.DataFrame, list[str]]:
-    """A stored frame with its attrs restored, and the dataset keys it was built from."""
+def read_frame(path: Path, area_code: str | None = None) -> tuple[pd.DataFrame, list[str]]:
+    """A stored frame with its attrs restored, and the dataset keys it was built from; with
+    `area_code`, only that area's rows (filtered while reading, numbered from 0)."""
     import pyarrow.parquet as pq
 
-    table = pq.read_table(path)
+    filters = None if area_code is None else [("area_code", "==", area_code)]
+    table = pq.read_table(path, filters=filters)
     meta = json.loads(table.schema.metadata[_META_KEY])
     frame = table.to_pandas()
+    if area_code is not None:
+        frame = frame.reset_index(drop=True)
     frame.attrs = _attrs_from_json(meta["attrs"])
     return frame, list(meta["used"])
 
@@ -283,6 +287,30 @@ def _build_and_store(data, store: ParsedStore, stored: str,
     return table
 
 
+def _derived(data, store: ParsedStore, name: str, key: dict,
+             build: Callable[[], pd.DataFrame], frames: tuple[str, ...],
+             area_code: str | None = None) -> pd.DataFrame:
+    """A derived table, or only `area_code`'s rows of it: kept for this OfficialData, else read
+    from the store, else built and stored."""
+    stored = _derived_name(name, key)
+    memo = data.__dict__.setdefault("_parsed_tables", {})
+    if stored not in memo:
+        path = store.path(stored)
+        if path.is_file():
+            try:
+                table, used = read_frame(path, area_code)
+            except (OSError, ValueError, KeyError):
+                pass  # damaged: rebuilt and replaced below
+            else:
+                _note_used(data, used)
+                if area_code is None:
+                    memo[stored] = table
+                return table
+        _build_and_store(data, store, stored, build, frames)
+    table = memo[stored]
+    return table if area_code is None else _area_filter(table, area_code)
+
+
 def national_table(data, name: str, key: dict, build: Callable[[], pd.DataFrame],
                    frames: tuple[str, ...]) -> pd.DataFrame:
     """A table that `build()` makes from the national `frames` (OfficialData property names) for
@@ -290,23 +318,7 @@ def national_table(data, name: str, key: dict, build: Callable[[], pd.DataFrame]
     stored beside the frames: each pack loads it instead of recomputing it. The dataset keys
     behind the frames are stored with it and noted as used when it is loaded."""
     store = _store_of(data)
-    if store is None:
-        return build()
-    stored = _derived_name(name, key)
-    memo = data.__dict__.setdefault("_parsed_tables", {})
-    if stored in memo:
-        return memo[stored]
-    path = store.path(stored)
-    if path.is_file():
-        try:
-            table, used = read_frame(path)
-        except (OSError, ValueError, KeyError):
-            pass  # damaged: rebuilt and replaced below
-        else:
-            _note_used(data, used)
-            memo[stored] = table
-            return table
-    return _build_and_store(data, store, stored, build, frames)
+    return build() if store is None else _derived(data, store, name, key, build, frames)
 
 
 def area_rows(data, name: str, key: dict, build_all: Callable[[], pd.DataFrame],
@@ -321,26 +333,4 @@ def area_rows(data, name: str, key: dict, build_all: Callable[[], pd.DataFrame],
     store = _store_of(data)
     if store is None:
         return build_one()
-    stored = _derived_name(name, key)
-    memo = data.__dict__.setdefault("_parsed_tables", {})
-    if stored in memo:
-        return _area_filter(memo[stored], area_code)
-    path = store.path(stored)
-    if path.is_file():
-        try:
-            return _read_area(data, path, area_code)
-        except (OSError, ValueError, KeyError):
-            pass  # damaged: rebuilt and replaced below
-    return _area_filter(_build_and_store(data, store, stored, build_all, frames), area_code)
-
-
-def _read_area(data, path: Path, area_code: str) -> pd.DataFrame:
-    """Only `area_code`'s rows of a stored table (filtered while reading), attrs restored."""
-    import pyarrow.parquet as pq
-
-    table = pq.read_table(path, filters=[("area_code", "==", area_code)])
-    meta = json.loads(table.schema.metadata[_META_KEY])
-    frame = table.to_pandas().reset_index(drop=True)
-    frame.attrs = _attrs_from_json(meta["attrs"])
-    _note_used(data, meta["used"])
-    return frame
+    return _derived(data, store, name, key, build_all, frames, area_code)
