@@ -243,6 +243,9 @@ def sensitivity(params: BreaksParams, inputs: HealthBreakdownInputs) -> Part:
         "sensitivity", shown=shown))
 
 
+YES_NO = {True: "yes", False: "no"}
+
+
 def input_unit(name: str) -> str:
     """The unit of a model input from its label: money says (£), shares start "Share",
     weeks start "Weeks"; anything else is a count."""
@@ -255,24 +258,15 @@ def input_unit(name: str) -> str:
     return "count"
 
 
+#: How a value reads in each unit of a model input.
+UNIT_FORMATS = {"£": "£{:,.0f}", "share": "{:.1%}", "weeks": "{:,.1f} weeks",
+                "ratio": "{:,.2f}", "count": "{:,.0f}"}
+
+
 def in_unit(value: float, unit: str) -> str:
     """A value as a reader reads it in its unit: −£877, 39.1%, −1.6 weeks, 1,067 (blank when
     missing)."""
-    if value is None or value != value:
-        return ""
-    if unit == "£":
-        return labels.format_value(value, "£{:,.0f}")
-    if unit == "share":
-        return f"{value:.1%}"
-    if unit == "weeks":
-        return f"{value:,.1f} weeks".replace("-", labels.MINUS)
-    if unit == "ratio":
-        return f"{value:,.2f}".replace("-", labels.MINUS)
-    return f"{value:,.0f}".replace("-", labels.MINUS)
-
-
-def _money_header(words: str, price_note: str) -> str:
-    return f"{words} (£, {price_note})"
+    return labels.format_value(value, UNIT_FORMATS[unit]).replace("-", labels.MINUS)
 
 
 def sensitivity_shown(tornado: pd.DataFrame, price_note: str) -> pd.DataFrame:
@@ -286,7 +280,7 @@ def sensitivity_shown(tornado: pd.DataFrame, price_note: str) -> pd.DataFrame:
         shown[column.capitalize()] = [in_unit(v, u) for v, u in zip(
             tornado[column], units, strict=True)]
     for column, words in money.items():
-        shown[_money_header(words, price_note)] = tornado[column].map(lambda v: in_unit(v, "£"))
+        shown[f"{words} (£, {price_note})"] = tornado[column].map(lambda v: in_unit(v, "£"))
     return shown.reset_index(drop=True)
 
 
@@ -295,12 +289,12 @@ def break_even(params: BreaksParams, inputs: HealthBreakdownInputs) -> Part:
     even = _labelled(uncertainty.health_breakdown_break_even(inputs))
     title = (f"{WORKED_EXAMPLE}: break-even value of each input (others held at their assumed "
              "values)")
+    prices_note = published_prices(params)
     return part(Table(
-        title, even.assign(plausible=even["plausible"].map({True: "yes", False: "no"}),
-                           price_year=published_prices(params)),
+        title, even.assign(plausible=even["plausible"].map(YES_NO), price_year=prices_note),
         "carerlib break-even analysis", {"base_value": "{:,.4g}",
                                          "break_even_value": "{:,.4g}"}, "break_even",
-        shown=break_even_shown(even, published_prices(params))))
+        shown=break_even_shown(even, prices_note)))
 
 
 def note_in_words(note: str, unit: str) -> str:
@@ -322,7 +316,7 @@ def break_even_shown(even: pd.DataFrame, price_note: str) -> pd.DataFrame:
         "Break-even value": [in_unit(v, u) for v, u in zip(
             even["break_even_value"], units, strict=True)],
         "Saving when the input is": even["saving_when"],
-        "Plausible?": even["plausible"].map({True: "yes", False: "no"}),
+        "Plausible?": even["plausible"].map(YES_NO),
         "Note": [note_in_words(n, u) for n, u in zip(even["note"], units, strict=True)],
     }).reset_index(drop=True)
 
@@ -368,6 +362,7 @@ def monte_carlo(params: BreaksParams, inputs: HealthBreakdownInputs) -> Part:
         return part()
     mc = uncertainty.simulate_health_breakdown(inputs, settings)
     row = mc.summary.set_index("measure").loc["net_saving"]
+    summary, prices_note = _monte_carlo_table(mc, row), published_prices(params)
     chart = Chart(
         charts.histogram(
             mc.draws["net_saving"], source="carerlib Monte Carlo simulation",
@@ -376,12 +371,11 @@ def monte_carlo(params: BreaksParams, inputs: HealthBreakdownInputs) -> Part:
             x_title="Net saving (£ a year)",
             markers={f"{mc.interval:.0%} interval low": row["low"],
                      f"{mc.interval:.0%} interval high": row["high"], "break-even": 0.0}),
-        _monte_carlo_table(mc, row).assign(price_year=published_prices(params)),
+        summary.assign(price_year=prices_note),
         f"carerlib Monte Carlo, {len(mc.draws):,} draws, seed {mc.seed}",
         {c: "{:,.2f}" for c in ("deterministic", "mean", "median", "low", "high")} | {
             "chance_of_saving": "{:.1%}", "share_below_published": "{:.0%}"},
-        "monte_carlo", shown=monte_carlo_shown(_monte_carlo_table(mc, row),
-                                               published_prices(params)))
+        "monte_carlo", shown=monte_carlo_shown(summary, prices_note))
     return part(chart, monte_carlo_statement(params, mc, row))
 
 
