@@ -52,11 +52,6 @@ def _census_area(frame: pd.DataFrame, code: str | None) -> pd.DataFrame:
     return frame if code is None else frame[frame["area_code"] == code]
 
 
-def _projection(ctx: PackContext, vintage: str, code: str | None) -> pd.DataFrame:
-    """A projection vintage for one area, or for every area when `code` is None."""
-    return outlook.area_projection(ctx.data, code, vintage)
-
-
 def _national_key(ctx: PackContext) -> dict:
     """What a future-demand table for every area depends on besides the data version."""
     return {"dependency": ctx.params.dependency.model_dump(),
@@ -80,7 +75,7 @@ def _age_sources(ctx: PackContext, code: str | None) -> dict[str, pd.DataFrame]:
     (or every area when `code` is None)."""
     census = {label: _census_area(frame, code)
               for label, frame in ctx.data.census_ages().items()}
-    projected = {f"{vintage} projection": _projection(ctx, vintage, code)
+    projected = {f"{vintage} projection": outlook.area_projection(ctx.data, code, vintage)
                  for vintage in ctx.data.projection_vintages()}
     return {label: frame for label, frame in (census | projected).items() if not frame.empty}
 
@@ -96,8 +91,9 @@ def _dependency_rows(ctx: PackContext, code: str | None) -> pd.DataFrame:
 
 
 def _coverage_rows(ctx: PackContext, code: str | None) -> pd.DataFrame:
-    frames = [_projection(ctx, vintage, code).groupby("area_code", as_index=False)["age"].min()
-              .assign(vintage=vintage) for vintage in ctx.data.projection_vintages()]
+    frames = [outlook.area_projection(ctx.data, code, vintage)
+              .groupby("area_code", as_index=False)["age"].min().assign(vintage=vintage)
+              for vintage in ctx.data.projection_vintages()]
     return (pd.concat(frames, ignore_index=True) if frames
             else pd.DataFrame(columns=["area_code", "age", "vintage"]))
 
@@ -323,7 +319,7 @@ def _growth_spans(ctx: PackContext, code: str | None
         spans.append(("Census 2011 to 2021", pd.concat(
             [_census_area(frame, code) for frame in census.values()]), 2011, [2021]))
     for vintage in ctx.data.projection_vintages():
-        mine = _projection(ctx, vintage, code)
+        mine = outlook.area_projection(ctx.data, code, vintage)
         if not mine.empty:
             first = int(mine["year"].min())
             spans.append((f"{vintage} projection", mine, first,
@@ -434,7 +430,7 @@ def _projected_rows(ctx: PackContext, code: str | None) -> pd.DataFrame:
     base_pop = _census_area(data.ages_2021, code)
     rows = []
     for vintage in data.projection_vintages():
-        mine = _projection(ctx, vintage, code)
+        mine = outlook.area_projection(ctx.data, code, vintage)
         if mine.empty:
             continue  # coverage_note speaks for areas no projection covers
         result = projections.project_carers(observed, base_pop, mine, data.care_rates,
