@@ -91,3 +91,24 @@ def test_frame_whose_build_notes_something_is_never_stored(mirror, tmp_path, mon
     assert len(second.care_noted) == 3 and second.notes == ["E06000033: 2011 row missing"]
     stored = {p.stem for p in (tmp_path / "parsed").glob("*/*.parquet")}
     assert "care_2021_ltla" in stored and "care_noted" not in stored
+
+
+SECONDARY = ["care_2011", "ages_2011", "projection_2022", "projection_2018", "projection_2016",
+             "ascof"]
+
+
+def test_secondary_gaps_known_from_the_store_without_loading(mirror, tmp_path, monkeypatch):
+    """A pack asks which secondary datasets miss its area: frames the store holds have no gaps
+    (a build that notes one is never stored), so they are not loaded, yet the sources table
+    names the same datasets as a build from the CSVs."""
+    monkeypatch.setenv("CARERLIB_CACHE", str(tmp_path))
+    monkeypatch.setenv("CARERLIB_PARSED", "0")
+    from_csv = OfficialData(DataStore(mirror), GROUPS)
+    from_csv.read_secondary()
+    monkeypatch.setenv("CARERLIB_PARSED", "1")
+    OfficialData(DataStore(mirror), GROUPS).read_secondary()  # builds and stores them
+    warm = OfficialData(DataStore(mirror), GROUPS)
+    warm.read_secondary()
+    assert not [name for name in SECONDARY if name in warm.__dict__]  # none loaded
+    assert warm.used == from_csv.used and warm.gaps == from_csv.gaps == []
+    assert warm.gap_sentences("E06000033") == from_csv.gap_sentences("E06000033") == []

@@ -102,12 +102,17 @@ class OfficialData:
         return out
 
     def read_secondary(self) -> None:
-        """Read every secondary dataset present, so its coverage gaps are known."""
+        """Read every secondary dataset present, so its coverage gaps are known. A frame the
+        parsed store holds is known to have none (a build that notes a gap is never stored),
+        so it is not loaded: its datasets are noted as used, as loading it would."""
+        names = [name for _, key, name in self.PROJECTIONS if self.has(key)]
         if self.has_2011():
-            self.care_2011, self.ages_2011  # noqa: B018
-        self.projections()
+            names[:0] = ["care_2011", "ages_2011"]
         if self.has("ascof"):
-            self.ascof  # noqa: B018
+            names.append("ascof")
+        for name in names:
+            if not parsed.stored_without_gaps(self, name):
+                getattr(self, name)
 
     def withheld(self, *keys: str) -> set[str]:
         """2021 LTLAs whose figures from these datasets are missing (secondary gaps)."""

@@ -83,10 +83,14 @@ def write_frame(path: Path, frame: pd.DataFrame, used: list[str]) -> None:
 def read_frame(path: Path, area_code: str | None = None) -> tuple[pd.DataFrame, list[str]]:
     """A stored frame with its attrs restored, and the dataset keys it was built from; with
     `area_code`, only that area's rows (filtered while reading, numbered from 0)."""
+    import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
-    filters = None if area_code is None else [("area_code", "==", area_code)]
-    table = pq.read_table(path, filters=filters)
+    # One file read whole, then filtered in memory: pyarrow's dataset layer (read_table with
+    # filters) costs more to set up than a pack's small tables take to read.
+    table = pq.ParquetFile(path).read()
+    if area_code is not None and "area_code" in table.column_names:
+        table = table.filter(pc.equal(table["area_code"], area_code))
     meta = json.loads(table.schema.metadata[_META_KEY])
     frame = table.to_pandas()
     if area_code is not None:
@@ -231,6 +235,26 @@ def store_properties(cls: type) -> type:
 
     cls._path = _path
     return cls
+
+
+def stored_without_gaps(data, name: str) -> bool:
+    """True when frame `name` is loaded or held in the store, so its coverage gaps are known
+    without building it: a build that notes a gap (a side effect) is never stored. A stored
+    frame's datasets are noted as used, as loading it would note them."""
+    if name in data.__dict__:
+        return True
+    store = _store_of(data)
+    if store is None or not store.path(name).is_file():
+        return False
+    import pyarrow.parquet as pq
+
+    try:
+        used = list(json.loads(pq.read_schema(store.path(name)).metadata[_META_KEY])["used"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return False  # damaged: built (and replaced) when it is read
+    _note_used(data, used)
+    data.__dict__.setdefault("_parsed_frame_used", {})[name] = used
+    return True
 
 
 # ------------------------------------------------------------- tables derived for every area

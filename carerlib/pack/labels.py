@@ -9,6 +9,7 @@ their natural order.
 
 from __future__ import annotations
 
+import functools
 import html
 import math
 import numbers
@@ -185,29 +186,40 @@ def format_value(value, spec: str) -> str:
     return str(value)
 
 
+@functools.cache
+def _band_ranks() -> dict[str, tuple[int, int]]:
+    """Sort key of every hours-of-care band label (fewest hours first)."""
+    ranks: dict[str, tuple[int, int]] = {}
+    for band in bands.BROAD + bands.FINE:
+        ranks.setdefault(band.label, (band.min_hours, band.max_hours or 10_000))
+    return ranks
+
+
 def _band_rank(label) -> tuple[int, int] | None:
     """Sort key of an hours-of-care band label (fewest hours first), None if not a band (or
     not text at all: a blank in a nullable column is pd.NA, which cannot be compared)."""
-    if not isinstance(label, str):
-        return None
-    for band in bands.BROAD + bands.FINE:
-        if label == band.label:
-            return band.min_hours, band.max_hours or 10_000
-    return None
+    return _band_ranks().get(label) if isinstance(label, str) else None
+
+
+def _is_band_column(values: pd.Series) -> bool:
+    if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+        return False
+    return any(_band_rank(v) is not None for v in values.tolist())
 
 
 def in_band_order(data: pd.DataFrame) -> pd.DataFrame:
     """Rows with hours-of-care bands in their natural order (fewest hours first) within each
     group of the columns to their left; other rows (totals) keep their place after them."""
-    band_column = next((c for c in data.columns if data[c].map(_band_rank).notna().any()), None)
+    band_column = next((c for c in data.columns if _is_band_column(data[c])), None)
     if band_column is None:
         return data
     left = list(data.columns[:list(data.columns).index(band_column)])
-    ranks = data[band_column].map(lambda v: _band_rank(v) or (10_001, 0))
-    group = (data[left].astype(str).agg("|".join, axis=1) if left
-             else pd.Series("", index=data.index))
+    ranks = [_band_rank(v) or (10_001, 0) for v in data[band_column].tolist()]
+    values = [data[c].tolist() for c in left]
+    group = (["|".join(map(str, row)) for row in zip(*values, strict=True)] if left
+             else [""] * len(data))
     first_seen = {g: i for i, g in reversed(list(enumerate(group)))}
-    order = sorted(range(len(data)), key=lambda i: (first_seen[group.iloc[i]], ranks.iloc[i], i))
+    order = sorted(range(len(data)), key=lambda i: (first_seen[group[i]], ranks[i], i))
     return data.iloc[order]
 
 
@@ -217,14 +229,14 @@ def readable(data: pd.DataFrame, formats: dict[str, str] | None = None,
     table's own format for a column wins) and headers in words. Every cell becomes text."""
     formats = formats or {}
     data = in_band_order(data)
-    out = pd.DataFrame(index=data.index)
+    out: dict[str, list[str]] = {}
     for column in data.columns:
         spec = formats.get(column) or FORMATS[kind_of(column, data[column])]
         name = header(column, price_year)
-        if name in out.columns:  # two machine names with one reading: keep both, told apart
+        if name in out:  # two machine names with one reading: keep both, told apart
             name = f"{name} ({column})"
         out[name] = [format_value(v, spec) for v in data[column].tolist()]
-    return out.reset_index(drop=True)
+    return pd.DataFrame(out, columns=list(out), index=range(len(data)), dtype=object)
 
 
 def wide_by_year(data: pd.DataFrame, series: str, values: dict[str, str],
@@ -283,9 +295,12 @@ def table_html(data: pd.DataFrame, formats: dict[str, str] | None = None, captio
         return ' class="carerlib-code"' if has_long_word(text) else ""
 
     head = "".join(f'<th scope="col"{cls(c)}>{html.escape(c)}</th>' for c in shown.columns)
+    columns = list(shown.columns)
+    cells = [shown[c].tolist() for c in columns]
     rows = "".join(
-        "<tr>" + "".join(f"<td{cls(c, v)}>{html.escape(v)}</td>" for c, v in row.items())
-        + "</tr>" for _, row in shown.iterrows())
+        "<tr>" + "".join(f"<td{cls(c, v)}>{html.escape(v)}</td>"
+                         for c, v in zip(columns, row, strict=True)) + "</tr>"
+        for row in zip(*cells, strict=True))
     wide = " carerlib-wide" if len(shown.columns) > WIDE_COLUMNS else ""
     ident = f' id="{html.escape(table_id, quote=True)}"' if table_id else ""
     name = html.escape(caption or "Table", quote=True)

@@ -279,9 +279,32 @@ class PackExporter(HTMLExporter):
         self.register_filter("highlight_code", self.filters.get(
             "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)))
         resources = self._init_resources(resources)
-        self.register_filter("filter_data_type", WidgetsDataTypeFilter(
-            notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+        data_type = WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata, parent=self,
+                                          resources=resources)
+        self.register_filter("filter_data_type", data_type)
+        nb = rendered_data_only(nb, data_type.display_data_priority)
         return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+
+def rendered_data_only(nb: nbformat.NotebookNode, rendered: list[str]) -> nbformat.NotebookNode:
+    """A copy of `nb` whose outputs keep only the MIME types in `rendered`, the ones an HTML
+    export can show.
+
+    nbconvert deep-copies the notebook before converting it. A chart's output also carries its
+    figure as plotly's JSON bundle (for JupyterLab), a deeply nested dict the HTML export never
+    shows: the text/html beside it holds the chart. Dropping it first makes that copy about ten
+    times cheaper. `nb` itself is not changed.
+    """
+    kept = set(rendered)
+
+    def output(out: dict) -> dict:
+        if "data" not in out:
+            return out
+        return {**out, "data": {k: v for k, v in out["data"].items() if k in kept}}
+
+    cells = [{**cell, "outputs": [output(o) for o in cell["outputs"]]}
+             if cell.get("outputs") else cell for cell in nb.cells]
+    return nbformat.from_dict({**nb, "cells": cells})
 
 
 @lru_cache(maxsize=1)
@@ -294,15 +317,15 @@ def _html_exporter() -> HTMLExporter:
 
 
 def _execute(source: Path, executed: Path, parameters: dict, kernel_name: str,
-             timeout: int | None, warm: str | None) -> None:
-    """Run the notebook: in a fresh kernel, or in this process's warm kernel (policy `warm`)."""
+             timeout: int | None, warm: str | None) -> nbformat.NotebookNode:
+    """Run the notebook: in a fresh kernel, or in this process's warm kernel (policy `warm`).
+    Returns the executed notebook papermill wrote (so it is not read back from disk)."""
     if warm:
         from carerlib.pack.warm import kernel_for
 
-        kernel_for(kernel_name, source.parent, warm).execute(source, executed, parameters,
-                                                             timeout)
-        return
-    pm.execute_notebook(
+        return kernel_for(kernel_name, source.parent, warm).execute(source, executed,
+                                                                    parameters, timeout)
+    return pm.execute_notebook(
         str(source), str(executed), parameters=parameters, kernel_name=kernel_name,
         progress_bar=False, execution_timeout=timeout, cwd=str(source.parent),
         # The kernel's start-up chatter (e.g. its transport warning) is not for users;
@@ -338,19 +361,18 @@ def build_pack(
     try:
         executed = staging / f"{area_code}.ipynb"
         try:
-            _execute(source, executed,
-                     {"area_code": area_code,
-                      "params_file": str(params_file) if params_file else None,
-                      "output_dir": str(staging)},
-                     kernel_for_this_environment(params.pack.kernel),
-                     params.pack.cell_timeout_seconds, warm)
+            nb = _execute(source, executed,
+                          {"area_code": area_code,
+                           "params_file": str(params_file) if params_file else None,
+                           "output_dir": str(staging)},
+                          kernel_for_this_environment(params.pack.kernel),
+                          params.pack.cell_timeout_seconds, warm)
         except pm.PapermillExecutionError as exc:
             raise CarerlibError(
                 f"{area_code}: notebook {source.name} failed in cell "
                 f"{_source_cell_number(source, exc.source, exc.cell_index)}: {exc.ename}: "
                 f"{exc.evalue}"
             ) from None
-        nb = nbformat.read(executed, as_version=4)
         title = f"{params.pack.title}: {_area_name(staging) or area_code}"
         page = export_html(nb, title, self_contained)
         if is_custom_notebook(source):  # the pack and its index say so

@@ -18,6 +18,7 @@ import threading
 from pathlib import Path
 from typing import Literal
 
+import nbformat
 import papermill as pm
 from jupyter_client import AsyncKernelManager
 from jupyter_core.utils import run_sync
@@ -151,15 +152,16 @@ class WarmKernel:
     # ---------------------------------------------------------------- one area
 
     def execute(self, source: Path, executed: Path, parameters: dict, timeout: int | None
-                ) -> None:
-        """Run `source` with `parameters` into `executed`, then reset (or restart) the kernel."""
+                ) -> nbformat.NotebookNode:
+        """Run `source` with `parameters` into `executed`, then reset (or restart) the kernel;
+        returns the executed notebook (as written)."""
         if self.km is None:
             self.start()
         elif not run_sync(self.km.is_alive)():
             self.restart("kernel died")
         self._expression(f"__import__('os').chdir({str(source.parent)!r})")
         try:
-            pm.execute_notebook(
+            notebook = pm.execute_notebook(
                 str(source), str(executed), parameters=parameters, kernel_name=self.kernel_name,
                 progress_bar=False, execution_timeout=timeout, km=self.km, engine_name=ENGINE,
                 kc=self._notebook_client(),
@@ -168,6 +170,7 @@ class WarmKernel:
             self.restart("the area failed")  # a timed-out cell may still be running
             raise
         self._reset()
+        return notebook
 
     def _notebook_client(self):  # noqa: ANN202 - jupyter_client's AsyncKernelClient
         """The async client notebooks run through, started once per kernel."""

@@ -60,6 +60,23 @@ def test_secondary_gap_builds_with_a_sentence(case, mirror, tmp_path, monkeypatc
     assert data.gap_sentences(unaffected) == []
 
 
+def test_gap_is_found_again_when_the_frames_come_from_the_store(mirror, tmp_path, monkeypatch):
+    """The parsed store never holds a frame whose build noted a gap, so a second pack (frames
+    from the store, gaps asked for without loading stored frames) still names the gap."""
+    hostile = link_mirror(mirror, tmp_path / "mirror")
+    edit_rows(hostile, "snpp2016", has_code(BASILDON, False))
+    monkeypatch.setenv("CARERLIB_CACHE", str(tmp_path / "cache"))
+    first = OfficialData(DataStore(hostile))
+    first.read_secondary()
+    second = OfficialData(DataStore(hostile))
+    second.read_secondary()
+    assert "projection_2022" not in vars(second)  # stored without gaps: not loaded
+    assert "projection_2016" in vars(second)  # its gap keeps it out of the store: rebuilt
+    sentences = second.gap_sentences(ESSEX)
+    assert len(sentences) == 1 and "E07000066" in sentences[0]
+    assert second.gap_sentences(ESSEX) == first.gap_sentences(ESSEX)
+
+
 def test_2011_gap_withholds_totals_instead_of_shrinking_them(official, mirror, tmp_path):
     hostile = link_mirror(mirror, tmp_path / "mirror")
     edit_rows(hostile, "qs301", has_code(SOUTHEND, quoted=True))
