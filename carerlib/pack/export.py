@@ -6,9 +6,12 @@ from __future__ import annotations
 import html
 import io
 import json
+import math
+import numbers
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from carerlib.data import atomic, paths
@@ -51,21 +54,57 @@ def _csv_text(value: object) -> object:
 
 def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
     """`frame` with every text cell and header neutralised for CSV."""
-    out = frame.copy()
-    out.columns = [_csv_text(c) for c in out.columns]
-    for column in out.columns:
-        if not pd.api.types.is_numeric_dtype(out[column]):
-            out[column] = out[column].map(_csv_text)
+    columns = {}
+    for i, (_, values) in enumerate(frame.items()):
+        columns[i] = (values if pd.api.types.is_numeric_dtype(values)
+                      else pd.Series([_csv_text(v) for v in values.tolist()], index=frame.index,
+                                     dtype=object))
+    out = pd.DataFrame(columns, index=frame.index)
+    out.columns = [_csv_text(c) for c in frame.columns]
     return out
 
 
-def _cells_as_text(sheet) -> None:
-    """openpyxl stores a string starting with '=' as a formula: store every such cell as text
-    (the XLSX holds data only, never a formula)."""
-    for row in sheet.iter_rows():
-        for cell in row:
-            if cell.data_type == "f":
-                cell.data_type = "s"
+def _blank(value: object) -> bool:
+    """No value, or an empty text: an empty cell in the workbook."""
+    return (value is None or value is pd.NA or value == ""
+            or (isinstance(value, float) and math.isnan(value)))
+
+
+def _write_cell(sheet, row: int, column: int, value: object, style=None) -> None:  # noqa: ANN001
+    """One XLSX cell by its kind: blanks stay empty, numbers are numbers and everything else is
+    text, never a formula (a cell such as "=1+1" is stored as those characters)."""
+    if _blank(value):
+        return
+    if isinstance(value, bool | np.bool_):
+        sheet.write_boolean(row, column, bool(value), style)
+    elif isinstance(value, numbers.Real):
+        sheet.write_number(row, column, value, style)
+    else:  # a bare CR becomes a newline, as in the CSV (and as XML would read it back)
+        sheet.write_string(row, column, str(value).replace("\r\n", "\n").replace("\r", "\n"), style)
+
+
+def workbook_bytes(tables: dict[str, pd.DataFrame]) -> bytes:
+    """Every table as a sheet of one XLSX workbook: a bold header row, then the data as it is.
+
+    Written cell by cell with XlsxWriter, which never reads a string as a formula, URL or number
+    (its options say so); pandas' to_excel with openpyxl took 0.17 s of a pack's ~0.8 s.
+    """
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {
+        "in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+        "strings_to_numbers": False, "nan_inf_to_errors": True})
+    bold = book.add_format({"bold": True})
+    used: set[str] = set()
+    for name, frame in tables.items():
+        sheet = book.add_worksheet(_sheet_name(name, used))
+        for column, (header, values) in enumerate(frame.items()):
+            _write_cell(sheet, 0, column, str(header), bold)
+            for row, value in enumerate(values.tolist(), start=1):
+                _write_cell(sheet, row, column, value)
+    book.close()
+    return buffer.getvalue()
 
 
 def named_tables(evidence) -> dict[str, pd.DataFrame]:
@@ -116,15 +155,8 @@ def export_tables(evidence, folder: str | Path) -> list[Path]:
         path = folder / "tables" / f"{name}.csv"
         atomic.write_text(path, csv_safe(frame).to_csv(index=False))
         written.append(path)
-    buffer = io.BytesIO()
-    used: set[str] = set()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as book:
-        for name, frame in tables.items():
-            sheet = _sheet_name(name, used)
-            frame.to_excel(book, sheet_name=sheet, index=False)
-            _cells_as_text(book.sheets[sheet])
     workbook = folder / f"{evidence.area_code}.xlsx"
-    atomic.write_bytes(workbook, buffer.getvalue())
+    atomic.write_bytes(workbook, workbook_bytes(tables))
     written.append(workbook)
     path = folder / "headlines.json"
     atomic.write_text(path, json.dumps(headlines(evidence), indent=2, default=str))

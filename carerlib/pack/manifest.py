@@ -22,7 +22,7 @@ from carerlib.data import atomic
 
 MANIFEST = "manifest.json"
 PACKAGES = ("carerlib", "pandas", "numpy", "plotly", "papermill", "nbclient", "nbconvert",
-            "ipykernel", "openpyxl", "pyarrow", "pydantic")
+            "ipykernel", "xlsxwriter", "pyarrow", "pydantic")
 
 
 def package_versions() -> dict[str, str]:

@@ -31,7 +31,7 @@ from papermill.utils import merge_kwargs, remove_args
 #: showing a plotly figure pulls in (nbformat's validator and its format checkers). A package a
 #: notebook imports beyond these costs one restart per worker, then joins the list.
 WARM_IMPORTS = (
-    "pandas", "numpy", "plotly.graph_objects", "plotly.io", "openpyxl",
+    "pandas", "numpy", "plotly.graph_objects", "plotly.io", "xlsxwriter",
     "carerlib.pack.evidence", "carerlib.pack.export", "carerlib.pack.report",
     "carerlib.params", "carerlib.pack.kernel_state", "nbformat", "narwhals", "statistics",
     "webbrowser", "jsonschema", "fastjsonschema", "arrow", "attr", "attrs", "fqdn", "idna",
