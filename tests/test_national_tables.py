@@ -135,3 +135,28 @@ def test_census_tables_loaded_from_the_store_equal_fresh_ones(store_env):
                                   changes[changes["area_code"] == code], check_exact=True)
     # Southend: 15,019 carers aged 5+ in 2021 (METHODS.md).
     assert int(ctx.census.mine["carers"]) == 15_019
+
+
+@pytest.mark.parametrize("code", ["E06000033", "E10000012", "E07000070", "W06000015"])
+def test_ascof_outcomes_from_stored_comparators_equal_fresh_ones(store_env, code):
+    """The health section reads every council's ASCOF comparators (medians, ranks) from the
+    store; a council's outcomes and notes are exactly those computed from the file."""
+    from carerlib.measures import ascof
+
+    health = importlib.import_module("carerlib.pack.sections.health")
+    mirror, _ = store_env
+    for _ in range(2):  # the first builds and stores the comparators, the second loads them
+        data = OfficialData(DataStore(mirror), GROUPS)
+        ctx = load_context(code, load_params(code), official=data)
+        health.ascof_outcomes(ctx)
+    assert any(k.startswith("ascof_comparators") for k in data.__dict__["_parsed_tables"])
+    stored = next(v for k, v in data.__dict__["_parsed_tables"].items()
+                  if k.startswith("ascof_comparators"))
+    fresh = ascof.carer_outcomes(data.ascof, code)
+    with_stored = ascof.carer_outcomes(data.ascof, code, comparators=stored)
+    pd.testing.assert_frame_equal(with_stored.table, fresh.table, check_exact=True)
+    assert with_stored.notes == fresh.notes
+    if code == "E06000033":  # Southend's 2021-22 quality of life: 8.2 (METHODS.md figure)
+        row = fresh.table[(fresh.table["ascof"] == "1D")
+                          & (fresh.table["financial_year"] == "2021-22")]
+        assert float(row["value"].iloc[0]) == pytest.approx(8.2)

@@ -60,29 +60,16 @@ class OutcomesResult(NamedTuple):
     notes: list[str]
 
 
-def carer_outcomes(frame: pd.DataFrame, area_code: str,
-                   similar: SimilarWithin | None = None) -> OutcomesResult:
-    """Carer outcomes for one council, with England and regional comparators.
-
-    One row per carer measure and survey year: ``value``; ``england_median`` (median of all
-    councils with a value that year); ``region_median`` (median, not mean, of the councils in the
-    area's region); ``rank`` among councils with a value (1 = best; higher is better for both
-    carer measures; ties share the best rank) and ``n_ranked``. A council not in the file (e.g. a
-    district, which has no social care duty) gives an empty table and a note.
-
-    Output columns: ``area_code, area_name, financial_year, ascof, measure, label, value,
-    england_median, region, region_median, rank, n_ranked, higher_is_better, note`` and
-    :data:`COMPARISON_COLUMNS`: ``mad`` (median absolute deviation of all councils' values that
-    year), ``gap`` (value - England median), ``flag`` ("higher"/"lower"/"similar", see
-    :class:`SimilarWithin`) and ``rank_band`` (quarter of councils).
-    """
-    similar = similar or SimilarWithin()
+def carer_comparators(frame: pd.DataFrame) -> pd.DataFrame:
+    """Every council's carer-measure rows with the England and regional comparators that
+    `carer_outcomes` reports (medians, median absolute deviation, rank): the same for every
+    area, so a batch can compute them once. Empty when the file holds no carer measures."""
     missing = [c for c in ASCOF_COLUMNS if c not in frame.columns]
     if missing:
         raise DataError("ASCOF frame", "required column missing", column=missing[0])
     carers = frame[frame["measure"].isin(list(CARER_MEASURES))].copy()
     if carers.empty:
-        return OutcomesResult(_empty(), ["the ASCOF file holds no carer measures"])
+        return carers
 
     known = carers["measure"].map({k: v.higher_is_better for k, v in CARER_MEASURES.items()})
     stated = carers.groupby(["measure", "financial_year"])["higher_is_better"].transform("first")
@@ -105,6 +92,33 @@ def carer_outcomes(frame: pd.DataFrame, area_code: str,
     carers["note"] = np.where(
         carers["value"].isna(), "no value published for this council this year", ""
     )
+
+    return carers
+
+
+def carer_outcomes(frame: pd.DataFrame, area_code: str,
+                   similar: SimilarWithin | None = None,
+                   comparators: pd.DataFrame | None = None) -> OutcomesResult:
+    """Carer outcomes for one council, with England and regional comparators.
+
+    One row per carer measure and survey year: ``value``; ``england_median`` (median of all
+    councils with a value that year); ``region_median`` (median, not mean, of the councils in the
+    area's region); ``rank`` among councils with a value (1 = best; higher is better for both
+    carer measures; ties share the best rank) and ``n_ranked``. A council not in the file (e.g. a
+    district, which has no social care duty) gives an empty table and a note.
+
+    Output columns: ``area_code, area_name, financial_year, ascof, measure, label, value,
+    england_median, region, region_median, rank, n_ranked, higher_is_better, note`` and
+    :data:`COMPARISON_COLUMNS`: ``mad`` (median absolute deviation of all councils' values that
+    year), ``gap`` (value - England median), ``flag`` ("higher"/"lower"/"similar", see
+    :class:`SimilarWithin`) and ``rank_band`` (quarter of councils).
+
+    `comparators` is `carer_comparators(frame)` when a batch has computed it already.
+    """
+    similar = similar or SimilarWithin()
+    carers = carer_comparators(frame) if comparators is None else comparators
+    if carers.empty:
+        return OutcomesResult(_empty(), ["the ASCOF file holds no carer measures"])
 
     code = str(area_code).strip()
     table = carers[carers["area_code"] == code]

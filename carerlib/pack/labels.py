@@ -252,16 +252,17 @@ def wide_by_year(data: pd.DataFrame, series: str, values: dict[str, str],
     if data.duplicated([year, series]).any():
         raise ValueError(f"more than one row per {year} and {series}: cannot lay out by year")
     formats = formats or {}
-    wide = pd.DataFrame({year: sorted(data[year].unique())})
+    years = sorted(data[year].unique())
+    wide = {year: pd.Series(years)}
     shown_formats = {year: formats.get(year, "{}")}
-    for name in data[series].unique():
-        rows = data[data[series] == name].set_index(year)
+    for name, rows in data.groupby(series, sort=False, dropna=False):
+        by_year = rows.set_index(year)
         for column, words in values.items():
             heading = f"{name}: {words}" if words else str(name)
-            wide[heading] = wide[year].map(rows[column])
+            wide[heading] = by_year[column].reindex(years).reset_index(drop=True)
             if column in formats:
                 shown_formats[heading] = formats[column]
-    return wide, shown_formats
+    return pd.DataFrame(wide), shown_formats
 
 
 def numeric_columns(shown: pd.DataFrame) -> list[str]:

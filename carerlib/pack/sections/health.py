@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from carerlib.data import parsed
 from carerlib.measures import ascof
 from carerlib.measures import health as health_measures
 from carerlib.pack import charts
@@ -49,7 +50,10 @@ def ascof_outcomes(ctx: PackContext) -> tuple[Part, ...]:
         return (missing("Carer-reported outcomes need the ASCOF file, which is not in the data "
                         "supplied."),)
     similar = ctx.params.health.ascof_similar
-    result = ascof.carer_outcomes(ctx.data.ascof, ctx.code, similar)
+    comparators = parsed.national_table(
+        ctx.data, "ascof_comparators", {"code": parsed.code_digest("carerlib.measures.ascof")},
+        lambda: ascof.carer_comparators(ctx.data.ascof), ("ascof",))
+    result = ascof.carer_outcomes(ctx.data.ascof, ctx.code, similar, comparators)
     notes = part(*(Text(note, "missing") for note in result.notes))
     table = result.table
     if table.empty:
