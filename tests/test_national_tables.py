@@ -135,6 +135,15 @@ def test_census_tables_loaded_from_the_store_equal_fresh_ones(store_env):
                                   changes[changes["area_code"] == code], check_exact=True)
     # Southend: 15,019 carers aged 5+ in 2021 (METHODS.md).
     assert int(ctx.census.mine["carers"]) == 15_019
+    from carerlib.pack.sections.context import national_census
+
+    for official in (OfficialData(DataStore(mirror), GROUPS), data):  # built, then loaded
+        stored = national_census(official, "broad_2011", lambda: needs.carers_by_band(
+            official.care_2011, "broad", conf), ("care_2011",), confidence=conf)
+    pd.testing.assert_frame_equal(stored, needs.carers_by_band(data.care_2011, "broad", conf),
+                                  check_exact=True)
+    # Southend 2011: 17,682 carers (METHODS.md), the value section's earlier census year.
+    assert int(stored.loc[stored["area_code"] == code, "carers"].sum()) == 17_682
 
 
 @pytest.mark.parametrize("code", ["E06000033", "E10000012", "E07000070", "W06000015"])
