@@ -126,6 +126,16 @@ def _same(now: object, before: object, library: bool) -> bool:
     return library and before is None and isinstance(now, _IMMUTABLE)
 
 
+def _unchanged(now: dict[str, object], before: dict[str, object]) -> bool:
+    """The module's globals are the baseline's own objects, key for key: a dict comparison in
+    C, which takes identical values as equal without comparing them (most modules, most
+    areas). Anything else is checked name by name."""
+    try:
+        return len(now) == len(before) and bool(now == before)
+    except Exception:  # noqa: BLE001 - e.g. an array compared with ==: check name by name
+        return False
+
+
 def _rebound_globals(baseline: dict[str, dict[str, object]]) -> list[str]:
     rebound = []
     for name, before in baseline.items():
@@ -134,6 +144,8 @@ def _rebound_globals(baseline: dict[str, dict[str, object]]) -> list[str]:
             rebound.append(f"module {name} removed")
             continue
         now = vars(module)
+        if _unchanged(now, before):
+            continue
         for key, value in before.items():
             library = not name.startswith("carerlib")
             if key not in now or not _same(now[key], value, library):
@@ -175,8 +187,10 @@ def _restore_plotly(saved: dict[str, object]) -> None:
     import plotly.graph_objects as go
     import plotly.io as pio
 
-    pio.templates.default = saved["template"]
-    pio.renderers.default = saved["renderer"]
+    if pio.templates.default != saved["template"]:  # setting it validates the template anew
+        pio.templates.default = saved["template"]
+    if pio.renderers.default != saved["renderer"]:
+        pio.renderers.default = saved["renderer"]
     current = pio.templates._templates
     for name in list(current):
         if name not in saved["templates"]:
