@@ -8,6 +8,7 @@ census; and a pack never changes mode silently (an official pack is not replaced
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from pathlib import Path
@@ -81,13 +82,22 @@ def _check_known_carers(params: Params, code: str, name: str, carers: int | None
                               f"counted in {name} ({code}); check the figure")
 
 
+@functools.lru_cache(maxsize=4)
+def _ltla_codes(path: str, modified: int, size: int) -> frozenset[str]:
+    """The 2021 LTLA codes of the lookup file, read once per version of the file (a batch checks
+    the groups before every pack)."""
+    from carerlib.data.census import read_ltla_utla_lookup
+
+    return frozenset(read_ltla_utla_lookup(Path(path))["ltla_code"])
+
+
 def check_groups(params: Params, store) -> None:
     """Each group's districts are 2021 LTLAs of the lookup, named in the params file's terms."""
     if not params.groups:
         return
-    from carerlib.data.census import read_ltla_utla_lookup
-
-    known = set(read_ltla_utla_lookup(store.path("ltla_utla_lookup"))["ltla_code"])
+    path = Path(store.path("ltla_utla_lookup"))
+    stat = path.stat()
+    known = _ltla_codes(str(path), stat.st_mtime_ns, stat.st_size)
     for key, group in params.groups.items():
         unknown = [m for m in group.members if m not in known]
         if unknown:
