@@ -138,8 +138,8 @@ def test_census_tables_loaded_from_the_store_equal_fresh_ones(store_env):
     from carerlib.pack.sections.context import national_census
 
     for official in (OfficialData(DataStore(mirror), GROUPS), data):  # built, then loaded
-        stored = national_census(official, "broad_2011", lambda: needs.carers_by_band(
-            official.care_2011, "broad", conf), ("care_2011",), confidence=conf)
+        stored = national_census(official, "broad_2011", lambda o=official: needs.carers_by_band(
+            o.care_2011, "broad", conf), ("care_2011",), confidence=conf)
     pd.testing.assert_frame_equal(stored, needs.carers_by_band(data.care_2011, "broad", conf),
                                   check_exact=True)
     # Southend 2011: 17,682 carers (METHODS.md), the value section's earlier census year.

@@ -490,9 +490,9 @@ def _projected_by_band(ctx: PackContext, projected: pd.DataFrame, ages: str,
     horizon = [y for y in ctx.params.projections.horizon_years if y in set(by_band["year"])]
     if not horizon:
         return ()
-    shown = by_band[by_band["year"].isin(horizon)].pivot_table(
-        index=["vintage", "ages", "band"], columns="year", values="projected",
-        aggfunc="sum").reset_index()
+    shown = (by_band[by_band["year"].isin(horizon)]
+             .groupby(["vintage", "ages", "band", "year"])["projected"].sum()
+             .unstack("year").reset_index())
     shown["band"] = shown["band"].map(bands.band_label)
     shown.columns = [str(c) for c in shown.columns]
     return (Table(f"Projected carers {_ages_words(ages)} in {ctx.name} by hours of care", shown,
