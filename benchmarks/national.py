@@ -21,7 +21,7 @@ from _common import ROOT, data_env, machine, run_timed
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int,
-                        help="worker processes (default: cores, plus one for a long batch)")
+                        help="worker processes (default: one per core)")
     args = parser.parse_args()
     print(machine())
     with tempfile.TemporaryDirectory(prefix="carerlib-national-") as tmp:

@@ -173,7 +173,7 @@ def parser() -> argparse.ArgumentParser:
     which.add_argument("--within", metavar="CODE",
                        help="every LTLA inside this county, region or group, e.g. E10000012")
     packs.add_argument("--workers", type=int, default=None,
-                       help="parallel packs (default: cores, plus one for over 10 areas a core)")
+                       help="parallel packs (default: one per core)")
     packs.add_argument("--force", action="store_true", help="rebuild packs whose inputs are "
                                                            "unchanged")
     packs.add_argument("--params", type=Path, help="extra params YAML merged over the defaults")

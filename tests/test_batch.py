@@ -155,13 +155,11 @@ def test_exit_codes():
     assert BatchReport(interrupted=15).exit_code == 143  # SIGTERM
 
 
-def test_a_long_batch_gets_one_worker_more_than_cores(monkeypatch):
-    """Worker and kernel take turns, so a long batch runs one worker per core plus one; a short
-    one does not win back the extra kernel's start (measured: benchmarks/README.md)."""
+def test_a_batch_gets_one_worker_per_core(monkeypatch):
+    """A worker's kernel runs all of an area's cells in one request while the worker waits, so
+    one worker per core keeps the cores busy (measured: benchmarks/README.md)."""
     from carerlib.pack import executors
 
     monkeypatch.setattr(executors.os, "cpu_count", lambda: 2)
-    assert executors.default_workers(10) == 2
-    assert executors.default_workers(20) == 2
-    assert executors.default_workers(21) == 3
-    assert executors.default_workers(365) == 3
+    assert executors.default_workers(1) == 1
+    assert [executors.default_workers(n) for n in (2, 10, 21, 365)] == [2, 2, 2, 2]

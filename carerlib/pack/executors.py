@@ -143,18 +143,12 @@ def _worker_main(tasks, results, parent: int) -> None:
     warm.shutdown_all()
 
 
-#: Areas per core above which a batch gets one worker more than it has cores.
-EXTRA_WORKER_FROM = 10
-
-
 def default_workers(areas: int) -> int:
-    """One worker per core, plus one for a long batch. A worker's own process (HTML export,
-    writing files) and its kernel (the notebook's cells) take turns, so one worker more keeps
-    the cores busy; but each worker first starts and warms a kernel (~3 s of a core), which a
-    short batch does not win back. On 2 cores: 40 packs took 58 s with 2 workers, 48 s with 3
-    and 55 s with 4; 10 packs took 15-19 s with 2 workers and 20 s with 3."""
-    cores = os.cpu_count() or 1
-    return cores + 1 if areas > EXTRA_WORKER_FROM * cores else cores
+    """One worker per core (never more than the batch's areas). A worker hands its kernel
+    all of an area's cells at once and waits (pack/kernel_run.py), so a worker keeps one core
+    busy. Measured on 2 cores, 365 packs: 2 workers 122-139 s, 3 workers 133-152 s (each extra
+    worker also starts and warms a kernel and builds a cold cache's tables again)."""
+    return max(1, min(os.cpu_count() or 1, areas))
 
 
 @register("local")
