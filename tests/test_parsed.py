@@ -112,3 +112,21 @@ def test_secondary_gaps_known_from_the_store_without_loading(mirror, tmp_path, m
     assert not [name for name in SECONDARY if name in warm.__dict__]  # none loaded
     assert warm.used == from_csv.used and warm.gaps == from_csv.gaps == []
     assert warm.gap_sentences("E06000033") == from_csv.gap_sentences("E06000033") == []
+
+
+def test_frames_read_from_one_kept_table_do_not_share_data(tmp_path):
+    """A process keeps each stored file as an (immutable) Arrow table; every read gets its own
+    frame, so a notebook that changes one cannot change what the next area reads."""
+    store = parsed.ParsedStore(tmp_path)
+    frame = pd.DataFrame({"area_code": ["E06000033", "E06000034"], "count": [15019, 17000]})
+    store.frame("care", lambda: (frame, ["ts039_ltla"]))
+    first, _ = parsed.read_frame(store.path("care"))
+    first.loc[0, "count"] = -1
+    first["area_code"] = "changed"
+    again, _ = parsed.read_frame(store.path("care"))
+    pd.testing.assert_frame_equal(again, frame)
+    mine, _ = parsed.read_frame(store.path("care"), "E06000034")
+    assert mine["count"].tolist() == [17000] and list(mine.index) == [0]
+    store.path("care").write_bytes(b"damaged")  # a rewritten file is read again, not kept
+    with pytest.raises((OSError, ValueError)):
+        parsed.read_frame(store.path("care"))

@@ -8,6 +8,8 @@ kernel instead (the restart-or-reset policy):
 - restored: the namespace, pandas options, plotly's default template and renderer and any edited
   or added template, matplotlib rcParams, the global random states, os.environ, the working
   folder, sys.path, warning filters, and every functools cache in carerlib;
+- kept on purpose: the parsed store's Arrow tables (`carerlib.data.parsed`), which are immutable
+  (every read makes its own pandas frame), so no area can change what the next one reads;
 - restart: a module global of carerlib, pandas, numpy or plotly rebound (monkeypatching), or a
   new top-level package imported (its state is unknown; it is imported at warm-up after the
   restart, so the next areas keep the warm kernel).
