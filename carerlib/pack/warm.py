@@ -66,8 +66,7 @@ class WarmEngine(Engine):
         cells = nb_man.nb.cells
         code = [i for i, cell in enumerate(cells) if cell.cell_type == "code"]
         done = warm_kernel.run_cells(
-            [{"source": cells[i].source,
-              "raises": "raises-exception" in cells[i].metadata.get("tags", [])} for i in code],
+            [{"source": cells[i].source, "raises": _may_raise(cells[i])} for i in code],
             execution_timeout)
         ran = dict(zip(code, done, strict=False))
         for index, cell in enumerate(cells):
@@ -102,6 +101,7 @@ def _kernel_times(cell, record: dict) -> None:  # noqa: ANN001
 
 
 def _may_raise(cell) -> bool:  # noqa: ANN001
+    """A cell tagged raises-exception: its error does not stop the run (as in nbclient)."""
     return "raises-exception" in cell.metadata.get("tags", [])
 
 
