@@ -76,6 +76,8 @@ def test_source_line_is_escaped_and_wrapped():
 
 
 def test_figures_do_not_share_house_state():
+    """The specs hand plotly the module's palette and template themselves; plotly copies a
+    spec when it builds a figure, so editing one figure changes neither them nor another."""
     first, second = BUILT["line"](), BUILT["line"]()
     first.layout.template.layout.font.size = 99
     first.layout.colorway = ["#000000"]

@@ -3,7 +3,6 @@ axis units, and a source line under every chart."""
 
 from __future__ import annotations
 
-import copy
 import html
 import textwrap
 
@@ -69,8 +68,10 @@ def house_layout(title: str, source: str, *, x_title: str = "", y_title: str = "
     return {
         "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
         "font": {"family": FONT, "size": 13, "color": "#222"},
-        "colorway": list(PALETTE),
-        "template": copy.deepcopy(HOUSE_TEMPLATE_JSON),
+        # go.Figure copies its spec, so the shared palette and template are never edited
+        # through a figure (tests/test_charts.py checks it).
+        "colorway": PALETTE,
+        "template": HOUSE_TEMPLATE_JSON,
         "height": height,
         "margin": {"l": 70, "r": 30, "t": 110, "b": 95},
         "legend": {"orientation": "h", "y": 1.02, "x": 0, "yanchor": "bottom"},

@@ -6,7 +6,6 @@ from __future__ import annotations
 import html
 import io
 import json
-import math
 import numbers
 import re
 from pathlib import Path
@@ -17,6 +16,7 @@ import pandas as pd
 from carerlib.data import atomic, paths
 from carerlib.data.checksums import file_digest
 from carerlib.errors import CarerlibError
+from carerlib.pack.labels import is_blank
 from carerlib.pack.report import NOTEBOOK_MARKER, Chart, Statement, Table
 
 
@@ -43,13 +43,16 @@ def neutralise(value: object) -> object:
     return value
 
 
+def _newlines(text: str) -> str:
+    """Every line end as a newline: the CSV writer quotes a cell holding a newline, but not one
+    holding only a CR, which readers take for a row end (and XML reads a CR as a newline)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
 def _csv_text(value: object) -> object:
-    """Neutralised, with a bare carriage return written as a newline: the CSV writer quotes a
-    cell holding a newline, but not one holding only a CR, which readers take for a row end."""
+    """Neutralised, with a bare carriage return written as a newline."""
     value = neutralise(value)
-    if isinstance(value, str) and "\r" in value:
-        return value.replace("\r\n", "\n").replace("\r", "\n")
-    return value
+    return _newlines(value) if isinstance(value, str) else value
 
 
 def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
@@ -64,23 +67,17 @@ def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _blank(value: object) -> bool:
-    """No value, or an empty text: an empty cell in the workbook."""
-    return (value is None or value is pd.NA or value == ""
-            or (isinstance(value, float) and math.isnan(value)))
-
-
 def _write_cell(sheet, row: int, column: int, value: object, style=None) -> None:  # noqa: ANN001
     """One XLSX cell by its kind: blanks stay empty, numbers are numbers and everything else is
     text, never a formula (a cell such as "=1+1" is stored as those characters)."""
-    if _blank(value):
+    if is_blank(value) or value == "":  # an empty cell in the workbook
         return
     if isinstance(value, bool | np.bool_):
         sheet.write_boolean(row, column, bool(value), style)
     elif isinstance(value, numbers.Real):
         sheet.write_number(row, column, value, style)
-    else:  # a bare CR becomes a newline, as in the CSV (and as XML would read it back)
-        sheet.write_string(row, column, str(value).replace("\r\n", "\n").replace("\r", "\n"), style)
+    else:
+        sheet.write_string(row, column, _newlines(str(value)), style)
 
 
 def workbook_bytes(tables: dict[str, pd.DataFrame]) -> bytes:

@@ -174,10 +174,15 @@ def format_money(value: float, spec: str) -> str:
     return sign + "£" + body.format(abs(value))
 
 
+def is_blank(value: object) -> bool:
+    """No value: None, pandas' NA or a float NaN."""
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
 def format_value(value, spec: str) -> str:
     """`value` formatted with `spec`; blanks stay blank and text passes through unchanged.
     Money (a spec starting with £) puts its sign before the £."""
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+    if is_blank(value):
         return ""
     if isinstance(value, numbers.Number) and not isinstance(value, bool):
         if spec.startswith("£") and spec.count("{") == 1:
