@@ -135,11 +135,11 @@ def test_census_tables_loaded_from_the_store_equal_fresh_ones(store_env):
                                   changes[changes["area_code"] == code], check_exact=True)
     # Southend: 15,019 carers aged 5+ in 2021 (METHODS.md).
     assert int(ctx.census.mine["carers"]) == 15_019
-    from carerlib.pack.sections.context import national_census
+    from carerlib.pack.sections.context import shared_table
 
     for official in (OfficialData(DataStore(mirror), GROUPS), data):  # built, then loaded
-        stored = national_census(official, "broad_2011", lambda o=official: needs.carers_by_band(
-            o.care_2011, "broad", conf), ("care_2011",), confidence=conf)
+        stored = shared_table(official, "census_broad_2011", lambda o=official: (
+            needs.carers_by_band(o.care_2011, "broad", conf)), ("care_2011",), confidence=conf)
     pd.testing.assert_frame_equal(stored, needs.carers_by_band(data.care_2011, "broad", conf),
                                   check_exact=True)
     # Southend 2011: 17,682 carers (METHODS.md), the value section's earlier census year.

@@ -175,6 +175,12 @@ def _note_used(data, keys) -> None:
         recorder.update(keys)
 
 
+def _note_frame_used(data, name: str, used: list[str]) -> None:
+    """Note frame `name`'s datasets as used, and remember them for tables derived from it."""
+    _note_used(data, used)
+    data.__dict__.setdefault("_parsed_frame_used", {})[name] = used
+
+
 def _store_of(data) -> ParsedStore | None:
     """The parsed store for this OfficialData's files and groups (None when turned off)."""
     if not enabled():
@@ -233,8 +239,7 @@ def _stored_property(name: str, compute: Callable) -> Callable:
                 side_effects.append(not _same_state(before, _side_state(data)))
 
         frame, used = store.frame(name, build, storable=lambda: not any(side_effects))
-        _note_used(data, used)
-        data.__dict__.setdefault("_parsed_frame_used", {})[name] = used
+        _note_frame_used(data, name, used)
         return frame
 
     get.__name__ = name
@@ -278,8 +283,7 @@ def stored_without_gaps(data, name: str) -> bool:
         used = list(json.loads(pq.read_schema(store.path(name)).metadata[_META_KEY])["used"])
     except (OSError, ValueError, KeyError, TypeError):
         return False  # damaged: built (and replaced) when it is read
-    _note_used(data, used)
-    data.__dict__.setdefault("_parsed_frame_used", {})[name] = used
+    _note_frame_used(data, name, used)
     return True
 
 
@@ -301,6 +305,15 @@ def code_digest(*modules: str) -> str:
             digest.update(path.name.encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def data_code_digest(data, *modules: str) -> str:
+    """`code_digest(*modules)` once per OfficialData (so once per pack): it reads every source
+    file of `modules`, and a pack names the code behind each of its stored tables."""
+    memo = data.__dict__.setdefault("_code_digests", {})
+    if modules not in memo:
+        memo[modules] = code_digest(*modules)
+    return memo[modules]
 
 
 def _derived_name(name: str, key: dict) -> str:

@@ -139,19 +139,20 @@ def load_context(area_code: str, params: Params | None = None,
     return PackContext(area_code, sample.area.name, "sample", params, sample=sample)
 
 
-def national_census(data: OfficialData, name: str, build, frames: tuple[str, ...],
-              **key: object) -> pd.DataFrame:
-    """A Census table for every area, computed once per data version (and `key`) and stored
-    beside the parsed frames, rather than recomputed in every pack."""
-    key["code"] = parsed.code_digest("carerlib.measures")
-    return parsed.national_table(data, f"census_{name}", key, build, frames)
+def shared_table(data: OfficialData, name: str, build, frames: tuple[str, ...],
+                 **key: object) -> pd.DataFrame:
+    """A table for every area (Census figures, ASCOF comparators), computed once per data
+    version, `key` and version of carerlib's measures, and stored beside the parsed frames
+    rather than recomputed in every pack."""
+    key["code"] = parsed.data_code_digest(data, "carerlib.measures")
+    return parsed.national_table(data, name, key, build, frames)
 
 
 def _like_for_like(data: OfficialData, code: str) -> pd.DataFrame:
     """Change since 2011 for one area on 2021 boundaries (empty without the 2011 tables)."""
     if not data.has_2011():
         return pd.DataFrame()
-    changes = national_census(data, "like_for_like", lambda: change.like_for_like_change(
+    changes = shared_table(data, "census_like_for_like", lambda: change.like_for_like_change(
         data.care_2011, data.care_2021, data.ages_2011),
         ("care_2011", "care_2021", "ages_2011"))
     return changes[changes["area_code"] == code]
@@ -164,11 +165,11 @@ def official_context(code: str, params: Params, data: OfficialData) -> PackConte
         raise CarerlibError(f"{code}: unknown area code (not an LTLA, UTLA, region, country or "
                             "group in the Census 2021 data)")
     conf = params.confidence_level
-    totals = national_census(data, "totals", lambda: needs.carers_total(data.care_2021, conf),
-                             ("care_2021",), confidence=conf)
-    broad = national_census(data, "broad", lambda: needs.carers_by_band(
+    totals = shared_table(data, "census_totals", lambda: needs.carers_total(
+        data.care_2021, conf), ("care_2021",), confidence=conf)
+    broad = shared_table(data, "census_broad", lambda: needs.carers_by_band(
         data.care_2021, "broad", conf), ("care_2021",), confidence=conf)
-    fine = national_census(data, "fine", lambda: needs.carers_by_band(
+    fine = shared_table(data, "census_fine", lambda: needs.carers_by_band(
         data.care_2021, "fine", conf), ("care_2021",), confidence=conf)
     mine = totals[totals["area_code"] == code].iloc[0]
     comp = totals.set_index("area_code").loc[[c for _, c, _ in parents(data.members, code)]]

@@ -57,7 +57,7 @@ def _national_key(ctx: PackContext) -> dict:
     return {"dependency": ctx.params.dependency.model_dump(),
             "projections": ctx.params.projections.model_dump(),
             "growth_groups": GROWTH_GROUPS,
-            "code": parsed.code_digest("carerlib.measures", __name__)}
+            "code": parsed.data_code_digest(ctx.data, "carerlib.measures", __name__)}
 
 
 def _area_table(ctx: PackContext, name: str,
@@ -430,7 +430,7 @@ def _projected_rows(ctx: PackContext, code: str | None) -> pd.DataFrame:
     base_pop = _census_area(data.ages_2021, code)
     rows = []
     for vintage in data.projection_vintages():
-        mine = outlook.area_projection(ctx.data, code, vintage)
+        mine = outlook.area_projection(data, code, vintage)
         if mine.empty:
             continue  # coverage_note speaks for areas no projection covers
         result = projections.project_carers(observed, base_pop, mine, data.care_rates,

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from carerlib.data import parsed
 from carerlib.measures import ascof
 from carerlib.measures import health as health_measures
 from carerlib.pack import charts
 from carerlib.pack.report import Chart, Statement, Table, Text
 from carerlib.pack.sections.base import Part, SectionResult, assemble, missing, part
-from carerlib.pack.sections.context import CENSUS_2021, PackContext
+from carerlib.pack.sections.context import CENSUS_2021, PackContext, shared_table
 
 KEY, TITLE = "outcomes", "Carers' health and outcomes"
 ASCOF_SOURCE = ("Adult Social Care Outcomes Framework from the Survey of Adult Carers in England "
@@ -50,9 +49,8 @@ def ascof_outcomes(ctx: PackContext) -> tuple[Part, ...]:
         return (missing("Carer-reported outcomes need the ASCOF file, which is not in the data "
                         "supplied."),)
     similar = ctx.params.health.ascof_similar
-    comparators = parsed.national_table(
-        ctx.data, "ascof_comparators", {"code": parsed.code_digest("carerlib.measures.ascof")},
-        lambda: ascof.carer_comparators(ctx.data.ascof), ("ascof",))
+    comparators = shared_table(ctx.data, "ascof_comparators",
+                               lambda: ascof.carer_comparators(ctx.data.ascof), ("ascof",))
     result = ascof.carer_outcomes(ctx.data.ascof, ctx.code, similar, comparators)
     notes = part(*(Text(note, "missing") for note in result.notes))
     table = result.table

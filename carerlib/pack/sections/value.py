@@ -8,7 +8,7 @@ from carerlib.measures import needs
 from carerlib.pack import narrative
 from carerlib.pack.report import Statement, Table
 from carerlib.pack.sections.base import SectionResult, assemble, missing, part
-from carerlib.pack.sections.context import PackContext, national_census
+from carerlib.pack.sections.context import PackContext, shared_table
 
 KEY, TITLE = "value", "Economic value of unpaid care"
 NEEDS_OFFICIAL = ("The economic value of unpaid care is worked out from the official Census "
@@ -32,7 +32,7 @@ def value_by_year(ctx: PackContext) -> pd.DataFrame:
     frames = [ctx.census.my_broad]
     if data.has_2011():
         conf = ctx.params.confidence_level
-        broad_2011 = national_census(data, "broad_2011", lambda: needs.carers_by_band(
+        broad_2011 = shared_table(data, "census_broad_2011", lambda: needs.carers_by_band(
             data.care_2011, "broad", conf), ("care_2011",), confidence=conf)
         frames.insert(0, broad_2011[broad_2011["area_code"] == ctx.code])
     hours = voc.hours_per_band.as_dict()
