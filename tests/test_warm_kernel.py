@@ -66,3 +66,29 @@ def test_failed_area_restarts_the_kernel_and_the_next_area_runs(kernel, tmp_path
                        {"area_code": "X", "params_file": None, "output_dir": str(out)}, 60)
     assert kernel.restarts == before + 1
     assert run_probe(kernel, tmp_path, "AREA5")["leaked_variable"] is None
+
+
+def test_loading_plotly_renderers_restarts_once_then_they_are_restored(kernel, tmp_path):
+    """plotly's renderers are not loaded at warm-up (they import nbformat and jsonschema, ~1.3 s
+    a kernel); an area that loads them and changes their default restarts the kernel, which
+    then loads them at warm-up, so the next such area is restored in place."""
+    shows = write_notebook(
+        tmp_path / "renderer.ipynb",
+        "import json, pathlib\nimport plotly.io as pio\n"
+        "pathlib.Path(output_dir, 'renderer.json').write_text(json.dumps(pio.renderers.default))"
+        "\npio.renderers.default = 'json'")
+
+    def run(area: str) -> str:
+        out = tmp_path / area
+        out.mkdir()
+        kernel.execute(shows, out / "r.ipynb",
+                       {"area_code": area, "params_file": None, "output_dir": str(out)}, 120)
+        return json.loads((out / "renderer.json").read_text())
+
+    before = kernel.restarts
+    first = run("R1")
+    assert kernel.restarts == before + 1
+    assert "plotly's renderers loaded" in kernel.restart_reasons[-1]
+    assert run("R2") == first != "json"  # the default the kernel started with, not the last
+    assert run("R3") == first
+    assert kernel.restarts == before + 1  # restored in place from then on

@@ -11,8 +11,8 @@ kernel instead (the restart-or-reset policy):
 - kept on purpose: the parsed store's Arrow tables (`carerlib.data.parsed`), which are immutable
   (every read makes its own pandas frame), so no area can change what the next one reads;
 - restart: a module global of carerlib, pandas, numpy or plotly rebound (monkeypatching), or a
-  new top-level package imported (its state is unknown; it is imported at warm-up after the
-  restart, so the next areas keep the warm kernel).
+  new top-level package imported, or plotly's renderers loaded (their state is unknown; they are
+  imported at warm-up after the restart, so the next areas keep the warm kernel).
 
 Nothing here is imported by a pack built on its own.
 """
@@ -59,13 +59,21 @@ def _pandas_options() -> dict[str, object]:
         return {key: copy.deepcopy(pd.get_option(key)) for key in config._registered_options}
 
 
+#: plotly's renderers: loaded only when a figure is shown the plotly way (fig.show(), a figure
+#: as a cell's result) or their default is read. Loading them imports nbformat, jsonschema and its
+#: format checkers (~1.3 s); a pack never needs them, so the baseline does not load them.
+RENDERERS = "plotly.io._renderers"
+
+
 def _plotly_defaults() -> dict[str, object]:
     if "plotly.io" not in sys.modules:
         return {}
     import plotly.io as pio
 
-    return {"template": pio.templates.default, "renderer": pio.renderers.default,
-            "templates": dict(pio.templates._templates)}
+    saved = {"template": pio.templates.default, "templates": dict(pio.templates._templates)}
+    if RENDERERS in sys.modules:
+        saved["renderer"] = pio.renderers.default
+    return saved
 
 
 def _rcparams() -> dict[str, object] | None:
@@ -88,12 +96,14 @@ def take_baseline() -> None:
     """Remember the warm kernel's state (call once, after the warm-up imports)."""
     global _baseline
     _baseline = {
-        "top_level": _top_level(), "globals": _watched_globals(),
         "pandas": _pandas_options(), "plotly": _plotly_defaults(), "rc": _rcparams(),
         "random": random.getstate(), "numpy_random": _numpy_random(),
         "environ": dict(os.environ), "cwd": os.getcwd(), "path": list(sys.path),
         "warnings": list(warnings.filters),
     }
+    # Last: reading the state above must not import what the baseline then misses.
+    _baseline["globals"] = _watched_globals()
+    _baseline["top_level"] = _top_level()
     # Everything alive now (the warmed libraries) stays alive: leave it out of every later
     # collection, so the collection after each area scans only what that area made.
     gc.collect()
@@ -191,7 +201,7 @@ def _restore_plotly(saved: dict[str, object]) -> None:
 
     if pio.templates.default != saved["template"]:  # setting it validates the template anew
         pio.templates.default = saved["template"]
-    if pio.renderers.default != saved["renderer"]:
+    if "renderer" in saved and pio.renderers.default != saved["renderer"]:
         pio.renderers.default = saved["renderer"]
     current = pio.templates._templates
     for name in list(current):
@@ -226,7 +236,9 @@ def _clear_carerlib_caches() -> None:
 
 def reset(shell) -> dict[str, list[str]]:
     """Clear the namespace and restore the baseline. Returns why a restart is needed (`restart`,
-    empty when the kernel can be reused) and the top-level packages imported since warm-up."""
+    empty when the kernel can be reused) and what the next warm-up should import as well
+    (`new_packages`: the top-level packages imported since warm-up, and plotly's renderers if
+    they were loaded)."""
     if _baseline is None:
         return {"restart": ["no baseline taken"], "new_packages": []}
     base = _baseline
@@ -235,6 +247,11 @@ def reset(shell) -> dict[str, list[str]]:
     new = sorted(_top_level() - base["top_level"])
     if new:
         reasons.append("new packages imported: " + ", ".join(new))
+    if base["plotly"] and "renderer" not in base["plotly"] and RENDERERS in sys.modules:
+        # Their default renderer is chosen at import and may have been changed since: only a
+        # restart (with the renderers loaded at warm-up from then on) gives a known one.
+        reasons.append("plotly's renderers loaded")
+        new.append(RENDERERS)
     _restore_pandas(base["pandas"])
     _restore_plotly(base["plotly"])
     if base["rc"] is not None:

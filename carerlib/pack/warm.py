@@ -32,18 +32,13 @@ from jupyter_core.utils import run_sync
 from nbclient.exceptions import CellTimeoutError
 from papermill.engines import Engine, papermill_engines
 
-#: Imported at warm-up, so each area skips them: the evidence-pack notebook's imports and what
-#: showing a plotly figure pulls in (nbformat's validator and its format checkers). A package a
-#: notebook imports beyond these costs one restart per worker, then joins the list.
+#: Imported at warm-up, so each area skips them: the evidence-pack notebook's imports. A package
+#: a notebook imports beyond these costs one restart per worker, then joins the list.
 WARM_IMPORTS = (
     "pandas", "numpy", "plotly.graph_objects", "plotly.io", "xlsxwriter",
     "carerlib.pack.evidence", "carerlib.pack.export", "carerlib.pack.report",
-    "carerlib.params", "carerlib.pack.kernel_state", "carerlib.pack.kernel_run", "nbformat",
-    "narwhals", "statistics",
-    "webbrowser", "jsonschema", "fastjsonschema", "arrow", "attr", "attrs", "fqdn", "idna",
-    "isoduration", "jsonpointer", "jsonschema_specifications", "lark", "referencing",
-    "rfc3339_validator", "rfc3986_validator", "rfc3987_syntax", "rpds", "six", "uri_template",
-    "webcolors",
+    "carerlib.params", "carerlib.pack.kernel_state", "carerlib.pack.kernel_run",
+    "narwhals", "statistics", "webbrowser",  # the last imported by plotly's HTML writer
 )
 #: No input history: a warm kernel's history is never read, and each reset would otherwise end
 #: and open a session in IPython's SQLite history file.
