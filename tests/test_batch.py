@@ -9,6 +9,7 @@ import multiprocessing
 import pytest
 from pack_compare import differences
 
+from carerlib.data import paths
 from carerlib.errors import CarerlibError
 from carerlib.pack.batch import run_batch
 from carerlib.pack.manifest import MANIFEST, update_manifest
@@ -163,3 +164,30 @@ def test_a_batch_gets_one_worker_per_core(monkeypatch):
     monkeypatch.setattr(executors.os, "cpu_count", lambda: 2)
     assert executors.default_workers(1) == 1
     assert [executors.default_workers(n) for n in (2, 10, 21, 365)] == [2, 2, 2, 2]
+
+
+def test_workers_skip_only_the_iri_format_checker():
+    """A worker marks rfc3987-syntax absent (1.2 s of its start): jsonschema then lacks just the
+    IRI checker, and nbformat still validates notebooks, and still refuses a broken one."""
+    import subprocess
+    import sys
+
+    script = """
+import json
+from carerlib.pack.executors import skip_iri_format_checks
+skip_iri_format_checks()
+import jsonschema, nbformat
+nb = nbformat.read("notebooks/evidence_pack.ipynb", as_version=4)
+nbformat.validate(nb)
+nb.cells[0]["cell_type"] = "nonsense"
+try:
+    nbformat.validate(nb)
+    refused = False
+except nbformat.ValidationError:
+    refused = True
+print(json.dumps({"iri": "iri" in jsonschema.FormatChecker.checkers,
+                  "uri": "uri" in jsonschema.FormatChecker.checkers, "refused": refused}))
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True, cwd=paths.PROJECT_ROOT)
+    assert json.loads(done.stdout) == {"iri": False, "uri": True, "refused": True}

@@ -124,10 +124,24 @@ def _stop_kernels_and_exit(signum, frame) -> None:
     os._exit(128 + signum)
 
 
+def skip_iri_format_checks() -> None:
+    """Keep jsonschema from loading its IRI format checker in this process.
+
+    nbformat (which papermill needs) imports jsonschema, which imports rfc3987-syntax for that
+    checker when it is installed (JupyterLab's jupyter-events installs it); rfc3987-syntax builds
+    its grammar's Lark parsers at import, 1.2 s of a worker's 2.3 s start
+    (python-jsonschema/jsonschema#1428). A worker never checks formats: nbformat validates
+    notebooks without a format checker. Marked absent, the module is skipped by jsonschema as
+    when it is not installed.
+    """
+    sys.modules.setdefault("rfc3987_syntax", None)
+
+
 def _worker_main(tasks, results, parent: int) -> None:
     """A local worker: build tasks until the sentinel, reporting start (with the kernel's pid)
     and outcome of each."""
     die_with_parent(parent)
+    skip_iri_format_checks()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the batch decides what Ctrl-C does
     signal.signal(signal.SIGTERM, _stop_kernels_and_exit)
     from carerlib.pack import warm
