@@ -211,6 +211,9 @@ def main(argv: list[str] | None = None) -> int:
     """Run one command; every failure a user can act on is one line on stderr and an exit code:
     0 done, 1 some packs failed, 2 bad input, 130 interrupted (Ctrl-C)."""
     args = parser().parse_args(argv)
+    from carerlib.pack.executors import skip_iri_format_checks
+
+    skip_iri_format_checks()  # no command checks formats; 1.2 s of every start that builds packs
     # Library chatter (nbclient logs a cell timeout before raising it) is not a second line:
     # every failure reaches the user as the one line below.
     for name in ("traitlets", "papermill"):
