@@ -92,3 +92,26 @@ def test_loading_plotly_renderers_restarts_once_then_they_are_restored(kernel, t
     assert run("R2") == first != "json"  # the default the kernel started with, not the last
     assert run("R3") == first
     assert kernel.restarts == before + 1  # restored in place from then on
+
+
+def test_caches_keyed_by_file_identity_outlive_an_area_and_others_do_not(kernel, tmp_path):
+    """File digests (keyed by path, size and modification time) are kept, so a pack does not
+    hash every data file again; a cache keyed by less, such as the data registry, is cleared."""
+    counts = write_notebook(
+        tmp_path / "caches.ipynb",
+        "import json, pathlib\nimport carerlib.data.checksums as checksums\n"
+        "import carerlib.data.datastore as datastore\n"
+        "seen = {'digests': checksums._cached.cache_info().currsize,\n"
+        "        'registry': datastore.registry.cache_info().currsize}\n"
+        "pathlib.Path(output_dir, 'caches.json').write_text(json.dumps(seen))\n"
+        "checksums.file_digest(pathlib.Path(output_dir, 'caches.json'))\n"
+        "datastore.registry()")
+    seen = []
+    for area in ("C1", "C2"):
+        out = tmp_path / area
+        out.mkdir()
+        kernel.execute(counts, out / "c.ipynb",
+                       {"area_code": area, "params_file": None, "output_dir": str(out)}, 120)
+        seen.append(json.loads((out / "caches.json").read_text()))
+    assert seen[1]["digests"] >= seen[0]["digests"] + 1  # C1's digest is still there
+    assert seen[0]["registry"] == seen[1]["registry"] == 0

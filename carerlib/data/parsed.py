@@ -301,9 +301,9 @@ def code_digest(*modules: str) -> str:
             raise ValueError(f"no source for module {name}")
         origin = Path(spec.origin)
         files = sorted(origin.parent.glob("*.py")) if origin.name == "__init__.py" else [origin]
-        for path in files:
+        for path in files:  # each file's SHA-256, remembered while the file is unchanged
             digest.update(path.name.encode())
-            digest.update(path.read_bytes())
+            digest.update(file_digest(path).encode())
     return digest.hexdigest()
 
 

@@ -7,7 +7,8 @@ kernel instead (the restart-or-reset policy):
 
 - restored: the namespace, pandas options, plotly's default template and renderer and any edited
   or added template, matplotlib rcParams, the global random states, os.environ, the working
-  folder, sys.path, warning filters, and every functools cache in carerlib;
+  folder, sys.path, warning filters, and every functools cache in carerlib but those keyed by
+  their files' identity or derived from carerlib's code alone (`KEPT_CACHES`);
 - kept on purpose: the parsed store's Arrow tables (`carerlib.data.parsed`), which are immutable
   (every read makes its own pandas frame), so no area can change what the next one reads;
 - restart: a module global of carerlib, pandas, numpy or plotly rebound (monkeypatching), or a
@@ -227,6 +228,14 @@ def _restore_plotly(saved: dict[str, object]) -> None:
 
 
 _CACHES: tuple[frozenset[str], list] = (frozenset(), [])  # carerlib modules -> their caches
+#: Caches kept across areas: each is keyed by its files' identity (path, size and modification
+#: time) or derived from carerlib's own code alone, so an area cannot leave anything in them that
+#: differs from what the next area would compute. Clearing them made every pack hash every data
+#: file again.
+KEPT_CACHES = frozenset({
+    "carerlib.data.checksums._cached", "carerlib.pack.preflight._ltla_codes",
+    "carerlib.data.parsed.reader_digest", "carerlib.pack.labels._band_ranks",
+})
 
 
 def _carerlib_caches() -> list:
@@ -237,7 +246,8 @@ def _carerlib_caches() -> list:
     if modules != _CACHES[0]:
         caches = [value for name in sorted(modules) if sys.modules[name] is not None
                   for value in list(vars(sys.modules[name]).values())
-                  if callable(getattr(value, "cache_clear", None))]
+                  if callable(getattr(value, "cache_clear", None))
+                  and f"{value.__module__}.{value.__qualname__}" not in KEPT_CACHES]
         _CACHES = (modules, caches)
     return _CACHES[1]
 
