@@ -48,3 +48,11 @@ def test_csv_safe_neutralises_text_and_keeps_numbers():
     assert list(safe.columns) == ["'=name", "count"]
     assert safe["'=name"].tolist()[:2] == ["'@cmd", "ok"]
     assert safe["count"].tolist() == [-5, 10, 3] and safe["count"].dtype == frame["count"].dtype
+
+
+def test_csv_safe_returns_a_frame_needing_nothing_as_it_is():
+    frame = pd.DataFrame({"area": ["Southend-on-Sea", None], "count": [1, 2],
+                          "note": pd.array(["a - b", pd.NA], dtype="string")})
+    assert csv_safe(frame) is frame
+    mixed = pd.DataFrame({"area": pd.Categorical(["=x", "y"])})  # not text: always rebuilt
+    assert csv_safe(mixed)["area"].tolist() == ["'=x", "y"]

@@ -55,15 +55,31 @@ def _csv_text(value: object) -> object:
     return _newlines(value) if isinstance(value, str) else value
 
 
+def _is_text_dtype(dtype: object) -> bool:
+    return dtype is np.dtype(object) or isinstance(dtype, pd.StringDtype)
+
+
 def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
-    """`frame` with every text cell and header neutralised for CSV."""
-    columns = {}
+    """`frame` with every text cell and header neutralised for CSV (`frame` itself when none
+    needs it, as for most tables: building a new frame was a tenth of a pack's export)."""
+    columns: dict[int, pd.Series] = {}
+    changed = False
     for i, (_, values) in enumerate(frame.items()):
-        columns[i] = (values if pd.api.types.is_numeric_dtype(values)
-                      else pd.Series([_csv_text(v) for v in values.tolist()], index=frame.index,
-                                     dtype=object))
+        if pd.api.types.is_numeric_dtype(values):
+            columns[i] = values
+            continue
+        cells = values.tolist()
+        safe = [_csv_text(v) for v in cells]
+        same = _is_text_dtype(values.dtype) and all(
+            a is b for a, b in zip(safe, cells, strict=True))
+        changed = changed or not same
+        columns[i] = values if same else pd.Series(safe, index=frame.index, dtype=object)
+    names = list(frame.columns)
+    headers = [_csv_text(c) for c in names]
+    if not changed and all(a is b for a, b in zip(headers, names, strict=True)):
+        return frame
     out = pd.DataFrame(columns, index=frame.index)
-    out.columns = [_csv_text(c) for c in frame.columns]
+    out.columns = headers
     return out
 
 
