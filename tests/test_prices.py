@@ -163,3 +163,20 @@ def test_bad_deflator_row_is_named(tmp_path):
     path.write_text('"year","value"\n2010,69.1\n2011,-1\n')
     with pytest.raises(DataError, match=r"deflator\.csv.*row 3.*value"):
         read_gdp_deflator(path)
+
+
+def test_deflator_file_read_once_while_unchanged_and_each_caller_gets_a_copy(tmp_path):
+    """A warm kernel keeps the deflator across areas: a frame one area changes never reaches
+    the next, and an edited file is read again."""
+    import os
+
+    from carerlib.data import deflator
+
+    path = tmp_path / "deflator.csv"
+    path.write_text("year,value\n2023,98.0\n2024,100.0\n")
+    first = deflator._load(str(path))
+    first.loc[0, "value"] = -1.0  # one caller's change
+    assert deflator._load(str(path))["value"].tolist() == [98.0, 100.0]
+    path.write_text("year,value\n2023,97.5\n2024,100.0\n")
+    os.utime(path, ns=(1, 1))  # a new modification time
+    assert deflator._load(str(path))["value"].tolist() == [97.5, 100.0]

@@ -39,8 +39,15 @@ def read_gdp_deflator(path: str | Path) -> pd.DataFrame:
 
 
 @lru_cache(maxsize=4)
-def _load(path: str) -> pd.DataFrame:
+def _read(path: str, size: int, mtime_ns: int) -> pd.DataFrame:
     return read_gdp_deflator(path)
+
+
+def _load(path: str) -> pd.DataFrame:
+    """The file's deflator, read once while its size and modification time are unchanged;
+    each caller gets its own copy (a warm kernel keeps the cache across areas)."""
+    stat = Path(path).stat()
+    return _read(path, stat.st_size, stat.st_mtime_ns).copy()
 
 
 def default_deflator(key: str = DATASET) -> pd.DataFrame | None:

@@ -235,6 +235,7 @@ _CACHES: tuple[frozenset[str], list] = (frozenset(), [])  # carerlib modules -> 
 KEPT_CACHES = frozenset({
     "carerlib.data.checksums._cached", "carerlib.pack.preflight._ltla_codes",
     "carerlib.data.parsed.reader_digest", "carerlib.pack.labels._band_ranks",
+    "carerlib.data.deflator._read",  # hands out copies
 })
 
 
