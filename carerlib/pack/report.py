@@ -123,20 +123,27 @@ def block_html(block) -> str:
         return (table_html(*display_frame(block), block.title, block.price_year or None)
                 + f'<p class="carerlib-source">Source: {html.escape(block.source)}</p>')
     if isinstance(block, Chart):
-        plot = block.figure.to_html(include_plotlyjs=False, full_html=False,
-                                    config={"displaylogo": False, "responsive": True})
-        title = " ".join(re.sub(r"<[^>]+>", " ",
-                                block.figure.layout.title.text or "Chart").split())
-        numbers_id = _numbers_id(block)
-        return (
-            f'<figure class="carerlib-chart" aria-label="{html.escape(title, quote=True)}" '
-            f'aria-describedby="{numbers_id}">{plot}'
-            "<details><summary>Show the numbers behind this chart</summary>"
-            + table_html(*display_frame(block), f"The numbers behind the chart: {title}",
-                         block.price_year or None, numbers_id)
-            + "</details></figure>"
-        )
+        return _chart_html(block, block.figure.to_plotly_json())
     raise TypeError(f"cannot show {type(block).__name__}")
+
+
+def _chart_html(block: Chart, figure: dict) -> str:
+    """A chart's HTML from its figure as a dict (`figure.to_plotly_json()`, which a notebook
+    display also carries: made once, not once for each)."""
+    import plotly.io as pio
+
+    plot = pio.to_html(figure, validate=False, include_plotlyjs=False, full_html=False,
+                       config={"displaylogo": False, "responsive": True})
+    title = " ".join(re.sub(r"<[^>]+>", " ", block.figure.layout.title.text or "Chart").split())
+    numbers_id = _numbers_id(block)
+    return (
+        f'<figure class="carerlib-chart" aria-label="{html.escape(title, quote=True)}" '
+        f'aria-describedby="{numbers_id}">{plot}'
+        "<details><summary>Show the numbers behind this chart</summary>"
+        + table_html(*display_frame(block), f"The numbers behind the chart: {title}",
+                     block.price_year or None, numbers_id)
+        + "</details></figure>"
+    )
 
 
 def display_block(block) -> None:
@@ -144,9 +151,10 @@ def display_block(block) -> None:
     from IPython.display import HTML, display
 
     if isinstance(block, Chart):
+        figure = block.figure.to_plotly_json()
         display({
-            "application/vnd.plotly.v1+json": block.figure.to_plotly_json(),
-            "text/html": block_html(block),
+            "application/vnd.plotly.v1+json": figure,
+            "text/html": _chart_html(block, figure),
             "text/plain": block.figure.layout.title.text or "chart",
         }, raw=True)
     else:
