@@ -16,6 +16,7 @@ import numbers
 import re
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 
 from carerlib.data import bands
@@ -156,9 +157,10 @@ def kind_of(column: str, values: pd.Series) -> Kind:
     if pd.api.types.is_integer_dtype(values):
         return "count"
     if pd.api.types.is_float_dtype(values):
-        finite = values.dropna()
-        whole = not finite.empty and bool((finite == finite.round()).all())
-        return "count" if whole and finite.abs().max() >= 100 else "ratio"
+        numbers_ = values.to_numpy(dtype="float64", na_value=np.nan)
+        finite = numbers_[~np.isnan(numbers_)]
+        whole = finite.size > 0 and bool((finite == np.round(finite)).all())
+        return "count" if whole and np.abs(finite).max() >= 100 else "ratio"
     return "text"
 
 
@@ -182,13 +184,22 @@ def is_blank(value: object) -> bool:
 def format_value(value, spec: str) -> str:
     """`value` formatted with `spec`; blanks stay blank and text passes through unchanged.
     Money (a spec starting with £) puts its sign before the £."""
+    kind = type(value)
+    if kind is str:  # the commonest cells first: a table has thousands of them
+        return value
+    if kind is float or kind is int:
+        return "" if value != value else _format_number(value, spec)  # NaN is blank
     if is_blank(value):
         return ""
     if isinstance(value, numbers.Number) and not isinstance(value, bool):
-        if spec.startswith("£") and spec.count("{") == 1:
-            return format_money(value, spec)
-        return spec.format(value)
+        return _format_number(value, spec)
     return str(value)
+
+
+def _format_number(value, spec: str) -> str:
+    if spec.startswith("£") and spec.count("{") == 1:
+        return format_money(value, spec)
+    return spec.format(value)
 
 
 @functools.cache
@@ -215,7 +226,7 @@ def _is_band_column(values: pd.Series) -> bool:
 def in_band_order(data: pd.DataFrame) -> pd.DataFrame:
     """Rows with hours-of-care bands in their natural order (fewest hours first) within each
     group of the columns to their left; other rows (totals) keep their place after them."""
-    band_column = next((c for c in data.columns if _is_band_column(data[c])), None)
+    band_column = next((c for c, values in data.items() if _is_band_column(values)), None)
     if band_column is None:
         return data
     left = list(data.columns[:list(data.columns).index(band_column)])
@@ -235,12 +246,12 @@ def readable(data: pd.DataFrame, formats: dict[str, str] | None = None,
     formats = formats or {}
     data = in_band_order(data)
     out: dict[str, list[str]] = {}
-    for column in data.columns:
-        spec = formats.get(column) or FORMATS[kind_of(column, data[column])]
+    for column, values in data.items():
+        spec = formats.get(column) or FORMATS[kind_of(column, values)]
         name = header(column, price_year)
         if name in out:  # two machine names with one reading: keep both, told apart
             name = f"{name} ({column})"
-        out[name] = [format_value(v, spec) for v in data[column].tolist()]
+        out[name] = [format_value(v, spec) for v in values.tolist()]
     return pd.DataFrame(out, columns=list(out), index=range(len(data)), dtype=object)
 
 
