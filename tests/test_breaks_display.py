@@ -88,3 +88,43 @@ def test_break_even_curve_one_row_a_share_with_signed_money(section):
 ])
 def test_in_unit(value, unit, expected):
     assert in_unit(value, unit) == expected
+
+
+def test_worked_example_made_once_per_params_and_each_pack_gets_its_own_copy():
+    """The worked example's parts depend on the breaks params alone, so a process makes them
+    once; a pack that changes its tables, charts or statements changes nothing for the next."""
+    import importlib
+
+    import plotly.io as pio
+
+    from carerlib.pack.report import Chart, Statement, Table
+
+    section_module = importlib.import_module("carerlib.pack.sections.breaks")
+
+    params = load_params("E06000033").breaks
+    section_module._WORKED.clear()
+    fresh = breaks_result(params).section
+    html_before = [block_html(b) for b in fresh.blocks if not isinstance(b, Chart)]
+    first = breaks_result(params).section
+    for block in first.blocks:  # one pack changes everything it can
+        if isinstance(block, Table | Chart):
+            block.data["changed"] = 1  # in place
+            if block.shown is not None:
+                block.shown["changed"] = 1
+            block.formats.clear()
+        if isinstance(block, Chart):
+            block.figure.update_layout(title_text="changed")
+            block.figure.data[0].update(name="changed")
+        if isinstance(block, Statement):
+            block.figure = "changed"
+    second = breaks_result(params).section
+    assert len(section_module._WORKED) == 1
+    assert [block_html(b) for b in second.blocks if not isinstance(b, Chart)] == html_before
+    for ours, theirs in zip(second.blocks, fresh.blocks, strict=True):
+        if isinstance(ours, Table | Chart):
+            assert ours.data.equals(theirs.data) and "changed" not in ours.data
+        if isinstance(ours, Chart):
+            assert pio.to_json(ours.figure) == pio.to_json(theirs.figure)
+    other = params.model_copy(update={"note": "Another scenario"})
+    assert "Another scenario" in block_html(breaks_result(other).section.blocks[0])
+    assert len(section_module._WORKED) == 2  # other params: made anew

@@ -84,3 +84,15 @@ def test_figures_do_not_share_house_state():
     assert second.layout.template.layout.font.size != 99
     assert charts.HOUSE_TEMPLATE_JSON["layout"]["font"].get("size") != 99
     assert charts.PALETTE[0] == "#0072B2"
+
+
+@pytest.mark.parametrize("kind", sorted(BUILT))
+def test_a_copied_figure_is_the_same_chart_and_shares_nothing(kind):
+    fig = BUILT[kind]()
+    before = pio.to_json(fig)
+    copy = charts.copy_figure(fig)
+    assert pio.to_json(copy) == before
+    copy.update_layout(title_text="changed")
+    copy.data[0].update(name="changed")
+    copy.layout.annotations = ()
+    assert pio.to_json(fig) == before

@@ -10,7 +10,9 @@ kernel instead (the restart-or-reset policy):
   folder, sys.path, warning filters, and every functools cache in carerlib but those keyed by
   their files' identity or derived from carerlib's code alone (`KEPT_CACHES`);
 - kept on purpose: the parsed store's Arrow tables (`carerlib.data.parsed`), which are immutable
-  (every read makes its own pandas frame), so no area can change what the next one reads;
+  (every read makes its own pandas frame), and the breaks worked example's parts
+  (`carerlib.pack.sections.breaks`), of which every pack gets its own copy, so no area can
+  change what the next one reads;
 - restart: a module global of carerlib, pandas, numpy or plotly rebound (monkeypatching), or a
   new top-level package imported, or plotly's renderers loaded (their state is unknown; they are
   imported at warm-up after the restart, so the next areas keep the warm kernel).

@@ -6,11 +6,13 @@ A figure builder returns a `Part` (its blocks, any summary statements and index 
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
 
+from carerlib.pack import charts
 from carerlib.pack.report import Chart, Section, Statement, Table, Text
 
 Block = Text | Statement | Table | Chart
@@ -47,6 +49,25 @@ class SectionResult:
     @property
     def key(self) -> str:
         return self.section.key
+
+
+def copied(piece: Part) -> Part:
+    """A copy of `piece` sharing nothing that can be changed with it (frames, formats, figures
+    and statements are copied), for a part made once and shown in many packs."""
+    return Part(tuple(_copied_block(b) for b in piece.blocks),
+                tuple(replace(s) for s in piece.headline),
+                _frozen(copy.deepcopy(dict(piece.figures))))
+
+
+def _copied_block(block: Block) -> Block:
+    if isinstance(block, Table | Chart):
+        changes = {"data": block.data.copy(), "formats": dict(block.formats),
+                   "shown": None if block.shown is None else block.shown.copy(),
+                   "shown_formats": dict(block.shown_formats)}
+        if isinstance(block, Chart):
+            changes["figure"] = charts.copy_figure(block.figure)
+        return replace(block, **changes)
+    return replace(block)
 
 
 def assemble(key: str, title: str, *parts: Part) -> SectionResult:

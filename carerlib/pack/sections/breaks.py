@@ -8,6 +8,7 @@ this module only lays the results out, presented as modelled scenarios. One buil
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 
 import numpy as np
 import pandas as pd
@@ -17,7 +18,7 @@ from carerlib.measures import prices, sroi, uncertainty
 from carerlib.measures.breaks import BreaksParams, HealthBreakdownInputs
 from carerlib.pack import charts, labels, narrative
 from carerlib.pack.report import Chart, Statement, Table, Text
-from carerlib.pack.sections.base import Part, SectionResult, assemble, part
+from carerlib.pack.sections.base import Part, SectionResult, assemble, copied, part
 from carerlib.pack.sections.context import PackContext
 
 KEY, TITLE = "breaks", "Breaks for carers: costs, returns and uncertainty"
@@ -58,10 +59,32 @@ def breaks_result(params: BreaksParams, ctx: PackContext | None = None) -> Secti
     example = health_breakdown(params, inputs, lead=not scenario.headline)
     return assemble(
         KEY, TITLE, part(*([Text(params.note, "note")] if params.note else [])),
-        scenario, commitments(params, ctx), example, unit_costs(params),
-        sensitivity(params, inputs), break_even(params, inputs),
-        break_even_curve(params, inputs), monte_carlo(params, inputs), sroi_summary(params),
-        cost_avoidance(params), reference_returns())
+        scenario, commitments(params, ctx), example, *worked_example_parts(params, inputs))
+
+
+#: The worked example's parts for each breaks params seen in this process (newest last).
+_WORKED: OrderedDict[str, tuple[Part, ...]] = OrderedDict()
+_WORKED_KEPT = 8
+
+
+def worked_example_parts(params: BreaksParams, inputs: HealthBreakdownInputs
+                         ) -> tuple[Part, ...]:
+    """Unit costs, sensitivity, break-even, Monte Carlo, SROI, cost avoidance and reference
+    returns: everything of the section that depends on the breaks params alone.
+
+    They are the same for every area with the same params, so a process makes them once per
+    params (about a tenth of a pack's time) and gives each pack its own copy: nothing one pack
+    does to its tables or charts reaches another (tested)."""
+    key = params.model_dump_json()
+    if key not in _WORKED:
+        _WORKED[key] = (
+            unit_costs(params), sensitivity(params, inputs), break_even(params, inputs),
+            break_even_curve(params, inputs), monte_carlo(params, inputs),
+            sroi_summary(params), cost_avoidance(params), reference_returns())
+        while len(_WORKED) > _WORKED_KEPT:
+            _WORKED.popitem(last=False)
+    _WORKED.move_to_end(key)
+    return tuple(copied(piece) for piece in _WORKED[key])
 
 
 def published_prices(params: BreaksParams) -> str:
