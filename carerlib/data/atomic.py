@@ -46,6 +46,28 @@ def copy_file(source: str | Path, path: str | Path) -> None:
         raise
 
 
+def write_folder(path: str | Path, files: dict[str, bytes]) -> None:
+    """Write `files` (name -> content) as the whole of folder `path`, swapped in at once.
+
+    The files are written into a new private folder beside `path`, which then replaces it
+    (`replace_dir`): readers see the old set or the new one, never a mix, and a file the new
+    set lacks does not linger. One swap instead of a temporary file and a rename per file,
+    which took a third of a pack's table export.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staged = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"))
+    try:
+        for name, data in files.items():
+            with open(staged / name, "xb") as handle:  # a new folder nobody reads yet
+                handle.write(data)
+                os.fchmod(handle.fileno(), FILE_MODE)
+        replace_dir(staged, path)
+    except BaseException:
+        shutil.rmtree(staged, ignore_errors=True)
+        raise
+
+
 def replace_dir(staged: str | Path, final: str | Path) -> None:
     """Swap a fully written staging folder into place; the old folder survives until the swap."""
     staged, final = Path(staged), Path(final)

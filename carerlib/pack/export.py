@@ -159,15 +159,14 @@ def structure(evidence) -> list[dict]:
 
 
 def export_tables(evidence, folder: str | Path) -> list[Path]:
-    """CSV per table in `folder/tables/`, all tables in `folder/CODE.xlsx`, `headlines.json`
-    and the pack's outline in `structure.json`."""
+    """CSV per table in `folder/tables/` (the folder replaced as a whole), all tables in
+    `folder/CODE.xlsx`, `headlines.json` and the pack's outline in `structure.json`."""
     folder = Path(folder)
-    written = []
     tables = named_tables(evidence)
-    for name, frame in tables.items():
-        path = folder / "tables" / f"{name}.csv"
-        atomic.write_text(path, csv_safe(frame).to_csv(index=False))
-        written.append(path)
+    csv = {f"{name}.csv": csv_safe(frame).to_csv(index=False).encode("utf-8")
+           for name, frame in tables.items()}
+    atomic.write_folder(folder / "tables", csv)
+    written = [folder / "tables" / name for name in csv]
     workbook = folder / f"{evidence.area_code}.xlsx"
     atomic.write_bytes(workbook, workbook_bytes(tables))
     written.append(workbook)
