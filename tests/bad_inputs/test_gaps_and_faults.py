@@ -267,3 +267,20 @@ def test_read_only_earlier_pack_is_one_line(mirror, tmp_path, monkeypatch, capsy
     err = capsys.readouterr().err.strip()
     assert err.startswith("error: ") and "is read-only" in err and "\n" not in err
     assert tree_digest(out) == before
+
+
+def test_preflight_keeps_the_data_only_while_its_files_are_unchanged(mirror, tmp_path,
+                                                                      monkeypatch):
+    """A batch checks every area against the same national frames, kept between checks; a file
+    changed in place (here losing Southend's rows) is read again and the area refused."""
+    from carerlib.pack import preflight
+
+    hostile = link_mirror(mirror, tmp_path / "mirror")
+    monkeypatch.setenv("CARERLIB_DATA_MIRROR", str(hostile))
+    assert check_pack(SOUTHEND, load_params()) == "official"
+    kept = next(iter(preflight._CHECKED.values()))
+    assert check_pack(THURROCK, load_params()) == "official"
+    assert next(iter(preflight._CHECKED.values())) is kept
+    edit_rows(hostile, "ts039", has_code(SOUTHEND))
+    with pytest.raises(DataError, match=SOUTHEND):
+        check_pack(SOUTHEND, load_params())
