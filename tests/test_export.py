@@ -56,3 +56,31 @@ def test_csv_safe_returns_a_frame_needing_nothing_as_it_is():
     assert csv_safe(frame) is frame
     mixed = pd.DataFrame({"area": pd.Categorical(["=x", "y"])})  # not text: always rebuilt
     assert csv_safe(mixed)["area"].tolist() == ["'=x", "y"]
+
+
+def test_pack_exporter_remembers_markdown_and_renders_as_nbconvert_does():
+    """Each markdown cell's HTML is remembered by its text, so the page is the same as
+    nbconvert's own rendering, and a cell with attachments is rendered afresh."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    from carerlib.pack import runner
+
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("## Future demand\n\nA *note* with <b>HTML</b> & more"),
+        nbformat.v4.new_markdown_cell("## Future demand\n\nA *note* with <b>HTML</b> & more"),
+        nbformat.v4.new_markdown_cell("![x](attachment:x.png)", attachments={
+            "x.png": {"image/png": "iVBORw0KGgo="}}),
+    ])
+
+    class NbconvertOwn(runner.PackExporter):
+        markdown2html = HTMLExporter.markdown2html
+
+    options = {"template_name": "carerlib_pack",
+               "extra_template_basedirs": [str(runner.TEMPLATES)], "exclude_input": True}
+    ours, own = runner.PackExporter(**options), NbconvertOwn(**options)
+    first = ours.from_notebook_node(nbformat.from_dict(nb))[0]
+    assert list(ours._markdown) == [("## Future demand\n\nA *note* with <b>HTML</b> & more", "")]
+    assert ours.from_notebook_node(nbformat.from_dict(nb))[0] == first
+    assert own.from_notebook_node(nbformat.from_dict(nb))[0] == first
+    assert "data:image/png;base64,iVBORw0KGgo=" in first

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import nbformat
 import papermill as pm
+from jinja2 import pass_context
 from nbconvert import HTMLExporter, TemplateExporter
 from nbconvert.filters.highlight import Highlight2HTML
 from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
@@ -270,7 +271,7 @@ class PackExporter(HTMLExporter):
     placeholder (a pack has no images: charts are plotly SVG, each with an accessible name and
     its numbers table) and to make every output and input box a tab stop (a pack's outputs are
     text and tables: its scrolling tables are tab stops of their own). Everything else is
-    HTMLExporter's own conversion.
+    HTMLExporter's own conversion, with each markdown cell's HTML remembered (`markdown2html`).
     """
 
     def from_notebook_node(self, nb, resources=None, **kw):  # noqa: ANN001, ANN201
@@ -284,6 +285,27 @@ class PackExporter(HTMLExporter):
         self.register_filter("filter_data_type", data_type)
         nb = rendered_data_only(nb, data_type.display_data_priority)
         return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+    def __init__(self, **kw) -> None:  # noqa: ANN003
+        super().__init__(**kw)
+        self._markdown: dict[tuple[str, str], str] = {}
+
+    @pass_context
+    def markdown2html(self, context, source: str) -> str:  # noqa: ANN001
+        """nbconvert's markdown rendering, remembered per text: a batch renders the same
+        headings in every pack (a cell with attachments is rendered each time)."""
+        if context.get("cell", {}).get("attachments"):
+            return super().markdown2html(context, source)
+        path = context.get("resources", {}).get("metadata", {}).get("path", "")
+        key = (source, path)
+        if key not in self._markdown:
+            if len(self._markdown) >= MARKDOWN_KEPT:
+                self._markdown.clear()
+            self._markdown[key] = super().markdown2html(context, source)
+        return self._markdown[key]
+
+
+MARKDOWN_KEPT = 512  # markdown cells' HTML an exporter remembers
 
 
 def rendered_data_only(nb: nbformat.NotebookNode, rendered: list[str]) -> nbformat.NotebookNode:
