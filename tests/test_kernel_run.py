@@ -129,3 +129,19 @@ def test_cell_past_its_limit_times_out_and_the_kernel_is_replaced(kernel, tmp_pa
     again = kernel.execute(write_notebook(tmp_path / "ok.ipynb", "print('ok')"),
                            tmp_path / "ok_out.ipynb", PARAMETERS, 60)
     assert again.cells[-1].outputs[0]["text"] == "ok\n"
+
+
+def test_nothing_a_cell_displayed_outlives_the_run(kernel, tmp_path):
+    """Each cell's publisher is taken off the shell's execution callbacks after the cell, so its
+    recorder and every output it recorded are freed: a warm kernel building hundreds of packs
+    otherwise grew by every output of every pack."""
+    notebook = write_notebook(tmp_path / "shows.ipynb",
+                              "from IPython.display import HTML, display\n"
+                              "display(HTML('<p>' + 'x' * 1000 + '</p>'))", "print('done')")
+    for area in ("A1", "A2", "A3"):
+        kernel.execute(notebook, tmp_path / f"{area}.ipynb",
+                       {"area_code": area, "params_file": None, "output_dir": str(tmp_path)}, 60)
+    alive = kernel._expression(
+        "(__import__('gc').collect(), sum(type(o).__name__ in ('_Publisher', 'Recorder') "
+        "for o in __import__('gc').get_objects()))[1]")
+    assert alive == 0

@@ -102,6 +102,16 @@ class _Publisher(DisplayPublisher):
         super().__init__(**kwargs)
         self.recorder = recorder
 
+    def retire(self) -> None:
+        """Take back the execution callbacks IPython's publisher registers on the shell (9.x):
+        left there, each cell's publisher, its recorder and every output it recorded would
+        stay alive for as long as the kernel (a leak of ~0.4 MB a pack, and slower
+        collections as it grew)."""
+        for event, callback in (("post_execute", getattr(self, "_on_post_execute", None)),
+                                ("pre_execute", getattr(self, "_on_pre_execute", None))):
+            if callback is not None and callback in self.shell.events.callbacks[event]:
+                self.shell.events.unregister(event, callback)
+
     def publish(self, data, metadata=None, source=None, *, transient=None,  # noqa: ANN001
                 update=False, **kwargs) -> None:
         self.recorder.display(data, metadata, transient, update)
@@ -182,14 +192,17 @@ def run_cells(shell, cells: list[dict], timeout: float | None = None) -> list[di
         signal.signal(signal.SIGALRM, _alarm)
         for cell in cells:
             recorder = Recorder(by_display_id)
-            shell.display_pub = _Publisher(recorder, shell=shell)
+            shell.display_pub = publisher = _Publisher(recorder, shell=shell)
             hook = _ResultHook(recorder, shell=shell, cache_size=shell.cache_size)
             shell.displayhook = shell.display_trap.hook = sys.displayhook = hook
             sys.stdout, sys.stderr = _Stream("stdout", recorder), _Stream("stderr", recorder)
             shell._showtraceback = lambda etype, evalue, stb, r=recorder: r.error(
                 etype.__name__, str(evalue), stb)
             count, start = shell.execution_count, _now()
-            status = _run_one(shell, cell["source"], recorder, timeout)
+            try:
+                status = _run_one(shell, cell["source"], recorder, timeout)
+            finally:
+                publisher.retire()
             done.append({"outputs": recorder.outputs, "execution_count": count,
                          "start": start, "end": _now(), "status": status})
             if status == "timeout" or (status == "error" and not cell.get("raises")):
