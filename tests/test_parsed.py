@@ -115,8 +115,9 @@ def test_secondary_gaps_known_from_the_store_without_loading(mirror, tmp_path, m
 
 
 def test_frames_read_from_one_kept_table_do_not_share_data(tmp_path):
-    """A process keeps each stored file as an (immutable) Arrow table; every read gets its own
-    frame, so a notebook that changes one cannot change what the next area reads."""
+    """A process keeps each stored file (as an immutable Arrow table, and a pandas frame it never
+    hands out); every read gets its own frame, so a notebook that changes one cannot change what
+    the next area reads."""
     store = parsed.ParsedStore(tmp_path)
     frame = pd.DataFrame({"area_code": ["E06000033", "E06000034"], "count": [15019, 17000]})
     store.frame("care", lambda: (frame, ["ts039_ltla"]))
@@ -127,6 +128,29 @@ def test_frames_read_from_one_kept_table_do_not_share_data(tmp_path):
     pd.testing.assert_frame_equal(again, frame)
     mine, _ = parsed.read_frame(store.path("care"), "E06000034")
     assert mine["count"].tolist() == [17000] and list(mine.index) == [0]
+    mine.loc[0, "count"] = -1  # one area's rows, changed by its notebook
+    mine.attrs["changed"] = True
+    again, _ = parsed.read_frame(store.path("care"), "E06000034")
+    assert again["count"].tolist() == [17000] and "changed" not in again.attrs
+    none, _ = parsed.read_frame(store.path("care"), "W06000015")
+    assert none.empty and list(none.columns) == ["area_code", "count"]
     store.path("care").write_bytes(b"damaged")  # a rewritten file is read again, not kept
     with pytest.raises((OSError, ValueError)):
         parsed.read_frame(store.path("care"))
+
+
+def test_reads_cut_from_the_kept_frame_equal_arrow_conversions(tmp_path):
+    """Small stored tables are cut from a kept pandas frame instead of converted from Arrow on
+    every read: the frames are the same, dtypes, order and index included."""
+    store = parsed.ParsedStore(tmp_path)
+    frame = pd.DataFrame({
+        "area_code": ["E2", "E1", "E2", "E3", "E1"], "area_name": ["B", "A", "B", None, "A"],
+        "year": [2021, 2021, 2030, 2021, 2030], "value": [1.5, float("nan"), 2.5, 3.0, 4.0],
+        "flag": [True, False, True, False, True],
+        "count": pd.array([1, None, 3, 4, 5], dtype="Int64"),
+    }, index=pd.Index([10, 11, 12, 13, 14], name="row"))
+    store.frame("mixed", lambda: (frame, []))
+    table = parsed._arrow_table(store.path("mixed"))
+    for code in (None, "E1", "E2", "E3", "W9"):
+        kept = parsed._from_frame(store.path("mixed"), table, code)
+        pd.testing.assert_frame_equal(kept, parsed._from_arrow(table, code))

@@ -9,8 +9,8 @@ kernel instead (the restart-or-reset policy):
   or added template, matplotlib rcParams, the global random states, os.environ, the working
   folder, sys.path, warning filters, and every functools cache in carerlib but those keyed by
   their files' identity or derived from carerlib's code alone (`KEPT_CACHES`);
-- kept on purpose: the parsed store's Arrow tables (`carerlib.data.parsed`), which are immutable
-  (every read makes its own pandas frame), and the breaks worked example's parts
+- kept on purpose: the parsed store's Arrow tables and pandas frames (`carerlib.data.parsed`),
+  never handed out (every read makes its own frame), and the breaks worked example's parts
   (`carerlib.pack.sections.breaks`), of which every pack gets its own copy, so no area can
   change what the next one reads;
 - restart: a module global of carerlib, pandas, numpy or plotly rebound (monkeypatching), or a
