@@ -169,3 +169,30 @@ def test_ascof_outcomes_from_stored_comparators_equal_fresh_ones(store_env, code
         row = fresh.table[(fresh.table["ascof"] == "1D")
                           & (fresh.table["financial_year"] == "2021-22")]
         assert float(row["value"].iloc[0]) == pytest.approx(8.2)
+
+
+@pytest.mark.parametrize("code", ["E06000033", "E10000012", "W06000015"])
+def test_peer_ranks_from_the_store_equal_fresh_ones(store_env, code):
+    """Every area's rank among its peers is computed once and stored; an area's sentences and
+    index figures are exactly those ranked afresh from the national totals."""
+    from carerlib.measures import peers
+
+    carers = importlib.import_module("carerlib.pack.sections.carers")
+    mirror, _ = store_env
+    parts = []
+    for _ in range(2):  # the first builds and stores the ranks, the second loads them
+        data = OfficialData(DataStore(mirror), GROUPS)
+        ctx = load_context(code, load_params(code), official=data)
+        parts.append(carers.peer_ranks(ctx))
+    assert any(k.startswith("peer_ranks_2021") for k in data.__dict__["_parsed_tables"])
+    fresh = peers.rank_among_peers(ctx.census.totals_2021, "prevalence", data.members)
+    mine = fresh[fresh["area_code"] == code]
+    assert len(mine) >= 1
+    for part in parts:
+        assert [b.text for b in part.blocks] == [
+            "Share of residents caring: "
+            f"{peers.describe_position(r['rank'], r['n_peers'], r['peer_group'])} "
+            f"(percentile {r['percentile']:.0f})." for _, r in mine.iterrows()]
+        assert dict(part.figures) == {
+            f"rank_{r['peer_group'].replace(' ', '_').lower()}":
+            f"{int(r['rank'])} of {int(r['n_peers'])}" for _, r in mine.iterrows()}

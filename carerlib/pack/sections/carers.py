@@ -12,7 +12,7 @@ from carerlib.measures.stats import compare_to
 from carerlib.pack import charts, narrative
 from carerlib.pack.report import Chart, Table, Text
 from carerlib.pack.sections.base import Part, SectionResult, assemble, missing, part
-from carerlib.pack.sections.context import CENSUS_2011, CENSUS_2021, PackContext
+from carerlib.pack.sections.context import CENSUS_2011, CENSUS_2021, PackContext, shared_table
 
 KEY, TITLE = "carers", "Who the carers are"
 MISSING_2011 = ("Change since 2011 needs the Census 2011 tables (QS301EW, QS103EW) and the 2011 to "
@@ -86,7 +86,10 @@ def prevalence_comparison(ctx: PackContext) -> Part:
 
 def peer_ranks(ctx: PackContext) -> Part:
     """One sentence per peer group: where the area's share caring ranks."""
-    ranks = peers.rank_among_peers(ctx.census.totals_2021, "prevalence", ctx.data.members)
+    ranks = shared_table(  # every area's ranks, the same for each pack: computed once
+        ctx.data, "peer_ranks_2021", lambda: peers.rank_among_peers(
+            ctx.census.totals_2021, "prevalence", ctx.data.members),
+        ("care_2021", "members"), confidence=ctx.params.confidence_level)
     mine = ranks[ranks["area_code"] == ctx.code]
     texts = [Text("Share of residents caring: "
                   f"{peers.describe_position(r['rank'], r['n_peers'], r['peer_group'])} "
