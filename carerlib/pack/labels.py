@@ -217,41 +217,65 @@ def _band_rank(label) -> tuple[int, int] | None:
     return _band_ranks().get(label) if isinstance(label, str) else None
 
 
-def _is_band_column(values: pd.Series) -> bool:
+def _is_band_column(values: pd.Series, cells: list) -> bool:
     if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
         return False
-    return any(_band_rank(v) is not None for v in values.tolist())
+    return any(_band_rank(v) is not None for v in cells)
+
+
+Column = tuple[object, pd.Series, list]  # name, values, values as a list
+
+
+def _band_order(columns: list[Column]) -> list[int] | None:
+    """Row positions putting hours-of-care bands in their natural order (see `in_band_order`),
+    or None when no column holds bands."""
+    at = next((i for i, (_, values, cells) in enumerate(columns)
+               if _is_band_column(values, cells)), None)
+    if at is None:
+        return None
+    band_cells, rows = columns[at][2], len(columns[at][2])
+    ranks = [_band_rank(v) or (10_001, 0) for v in band_cells]
+    left = [cells for _, _, cells in columns[:at]]
+    group = (["|".join(map(str, row)) for row in zip(*left, strict=True)] if left
+             else [""] * rows)
+    first_seen = {g: i for i, g in reversed(list(enumerate(group)))}
+    return sorted(range(rows), key=lambda i: (first_seen[group[i]], ranks[i], i))
+
+
+def _columns(data: pd.DataFrame) -> list[Column]:
+    return [(name, values, values.tolist()) for name, values in data.items()]
 
 
 def in_band_order(data: pd.DataFrame) -> pd.DataFrame:
     """Rows with hours-of-care bands in their natural order (fewest hours first) within each
     group of the columns to their left; other rows (totals) keep their place after them."""
-    band_column = next((c for c, values in data.items() if _is_band_column(values)), None)
-    if band_column is None:
-        return data
-    left = list(data.columns[:list(data.columns).index(band_column)])
-    ranks = [_band_rank(v) or (10_001, 0) for v in data[band_column].tolist()]
-    values = [data[c].tolist() for c in left]
-    group = (["|".join(map(str, row)) for row in zip(*values, strict=True)] if left
-             else [""] * len(data))
-    first_seen = {g: i for i, g in reversed(list(enumerate(group)))}
-    order = sorted(range(len(data)), key=lambda i: (first_seen[group[i]], ranks[i], i))
-    return data.iloc[order]
+    order = _band_order(_columns(data))
+    return data if order is None else data.iloc[order]
+
+
+def _readable_cells(data: pd.DataFrame, formats: dict[str, str] | None,
+                    price_year: str | None) -> dict[str, list[str]]:
+    """`readable` as header -> the column's cells (each column read once)."""
+    formats = formats or {}
+    columns = _columns(data)
+    order = _band_order(columns)
+    out: dict[str, list[str]] = {}
+    for column, values, cells in columns:
+        spec = formats.get(column) or FORMATS[kind_of(column, values)]
+        name = header(column, price_year)
+        if name in out:  # two machine names with one reading: keep both, told apart
+            name = f"{name} ({column})"
+        if order is not None:
+            cells = [cells[i] for i in order]
+        out[name] = [format_value(v, spec) for v in cells]
+    return out
 
 
 def readable(data: pd.DataFrame, formats: dict[str, str] | None = None,
              price_year: str | None = None) -> pd.DataFrame:
     """The table as a commissioner reads it: bands in order, values formatted by kind (a
     table's own format for a column wins) and headers in words. Every cell becomes text."""
-    formats = formats or {}
-    data = in_band_order(data)
-    out: dict[str, list[str]] = {}
-    for column, values in data.items():
-        spec = formats.get(column) or FORMATS[kind_of(column, values)]
-        name = header(column, price_year)
-        if name in out:  # two machine names with one reading: keep both, told apart
-            name = f"{name} ({column})"
-        out[name] = [format_value(v, spec) for v in values.tolist()]
+    out = _readable_cells(data, formats, price_year)
     return pd.DataFrame(out, columns=list(out), index=range(len(data)), dtype=object)
 
 
@@ -281,15 +305,17 @@ def wide_by_year(data: pd.DataFrame, series: str, values: dict[str, str],
     return pd.DataFrame(wide), shown_formats
 
 
+_NUMBER = re.compile(r"^[+\-−]?£?[\d,]*\.?\d+(%| pp)?$")  # a shown number: 1,234 £5 −3.2% +1 pp
+
+
+def _all_numbers(cells: list[str]) -> bool:
+    cells = [v for v in cells if v != ""]
+    return bool(cells) and all(_NUMBER.match(v) for v in cells)
+
+
 def numeric_columns(shown: pd.DataFrame) -> list[str]:
     """Columns of a readable table whose every non-blank cell is a number (right-aligned)."""
-    number = re.compile(r"^[+\-−]?£?[\d,]*\.?\d+(%| pp)?$")
-    out = []
-    for column in shown.columns:
-        cells = [v for v in shown[column].tolist() if v != ""]
-        if cells and all(number.match(v) for v in cells):
-            out.append(column)
-    return out
+    return [column for column in shown.columns if _all_numbers(shown[column].tolist())]
 
 
 def has_long_word(text: str) -> bool:
@@ -303,22 +329,21 @@ def table_html(data: pd.DataFrame, formats: dict[str, str] | None = None, captio
     """A readable, accessible HTML table (caption, column headers with scope, numbers
     right-aligned) in a focusable box that scrolls sideways when the table is wider than the
     page, with a line saying so. Every header and cell is HTML-escaped."""
-    shown = readable(data, formats, price_year)
-    numeric = set(numeric_columns(shown))
+    shown = _readable_cells(data, formats, price_year)
+    numeric = {column for column, cells in shown.items() if _all_numbers(cells)}
 
     def cls(column: str, text: str = "") -> str:
         if column in numeric:
             return ' class="carerlib-num"'
         return ' class="carerlib-code"' if has_long_word(text) else ""
 
-    head = "".join(f'<th scope="col"{cls(c)}>{html.escape(c)}</th>' for c in shown.columns)
-    columns = list(shown.columns)
-    cells = [shown[c].tolist() for c in columns]
+    columns = list(shown)
+    head = "".join(f'<th scope="col"{cls(c)}>{html.escape(c)}</th>' for c in columns)
     rows = "".join(
         "<tr>" + "".join(f"<td{cls(c, v)}>{html.escape(v)}</td>"
                          for c, v in zip(columns, row, strict=True)) + "</tr>"
-        for row in zip(*cells, strict=True))
-    wide = " carerlib-wide" if len(shown.columns) > WIDE_COLUMNS else ""
+        for row in zip(*shown.values(), strict=True))
+    wide = " carerlib-wide" if len(columns) > WIDE_COLUMNS else ""
     ident = f' id="{html.escape(table_id, quote=True)}"' if table_id else ""
     name = html.escape(caption or "Table", quote=True)
     caption_html = f"<caption>{html.escape(caption)}</caption>" if caption else ""
