@@ -142,8 +142,9 @@ def _from_frame(path: Path, table, area_code: str | None) -> pd.DataFrame:  # no
 
     Converting Arrow to pandas costs about a millisecond however few the rows, and a pack reads
     a dozen stored tables; a copy or a take of a kept frame costs a tenth of that. The kept
-    frame is never handed out: every read gets its own, so nothing an area's notebook does to a
-    frame reaches the next area. Rows come in the stored order, as Arrow's filter gives them.
+    frame is never handed out: every read gets its own (pandas copies on write), so nothing an
+    area's notebook does to a frame reaches the next area. Rows come in the stored order, as
+    Arrow's filter gives them.
     """
     hit = _FRAMES.get(path)
     if hit is None or hit[0] is not table:  # a new file version: the Arrow memo read it again
@@ -154,7 +155,7 @@ def _from_frame(path: Path, table, area_code: str | None) -> pd.DataFrame:  # no
     _FRAMES.move_to_end(path)
     frame = hit[1]
     if area_code is None:
-        return frame.copy()
+        return frame.copy(deep=False)  # copy-on-write (pandas 3): a change copies first
     if "area_code" not in frame.columns:
         return frame.reset_index(drop=True)
     by_area = hit[2]
@@ -164,6 +165,8 @@ def _from_frame(path: Path, table, area_code: str | None) -> pd.DataFrame:  # no
     rows = by_area.get(area_code)
     if rows is None:
         return frame.iloc[0:0].reset_index(drop=True)
+    if rows[-1] - rows[0] + 1 == len(rows):  # one run of rows, as tables built by area are
+        return frame.iloc[rows[0]:rows[-1] + 1].reset_index(drop=True)
     return frame.take(rows).reset_index(drop=True)
 
 
