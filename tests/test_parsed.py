@@ -154,3 +154,30 @@ def test_reads_cut_from_the_kept_frame_equal_arrow_conversions(tmp_path):
     for code in (None, "E1", "E2", "E3", "W9"):
         kept = parsed._from_frame(store.path("mixed"), table, code)
         pd.testing.assert_frame_equal(kept, parsed._from_arrow(table, code))
+
+
+def _build_slowly(folder: str, counter: str) -> list:
+    """Build frame "slow" in the store at `folder`, counting builds in the file `counter`."""
+    import time
+    from pathlib import Path
+
+    def build():
+        with open(counter, "a") as handle:
+            handle.write("built\n")
+        time.sleep(0.5)
+        return pd.DataFrame({"area_code": ["E06000033"], "count": [15019]}), ["ts039_ltla"]
+
+    frame, used = parsed.ParsedStore(Path(folder)).frame("slow", build)
+    return [frame["count"].tolist(), used]
+
+
+def test_processes_reaching_a_cold_frame_together_build_it_once(tmp_path):
+    """Kernels of a batch on a cold cache reach the same frames at once: one builds each frame
+    while the others wait for its build lock, then read what it stored."""
+    import multiprocessing
+
+    counter = tmp_path / "builds.txt"
+    with multiprocessing.get_context("spawn").Pool(3) as pool:
+        results = pool.starmap(_build_slowly, [(str(tmp_path / "store"), str(counter))] * 3)
+    assert counter.read_text().splitlines() == ["built"]
+    assert results == [[[15019], ["ts039_ltla"]]] * 3

@@ -11,18 +11,21 @@ by the SHA-256 of everything it depends on:
 
 A worker then loads the frames it needs in milliseconds. A stored frame keeps its `attrs` and the
 dataset keys its build read (they feed the pack's sources table), so a pack built from the store
-is identical to one built from the CSVs. Writes are atomic: two workers parsing the same frame at
-once both end with the same complete file. `CARERLIB_PARSED=0` turns the store off.
+is identical to one built from the CSVs. Writes are atomic, and each frame has a build lock: of
+several processes reaching a frame the store lacks, one builds it and the others read it.
+`CARERLIB_PARSED=0` turns the store off.
 """
 
 from __future__ import annotations
 
 import copy
+import fcntl
 import hashlib
 import json
 import os
 from collections import OrderedDict
 from collections.abc import Callable
+from contextlib import contextmanager
 from functools import cached_property, lru_cache
 from pathlib import Path
 
@@ -192,19 +195,57 @@ class ParsedStore:
         read) and store it unless `storable()` says no. A store that cannot be read or written
         is rebuilt from the CSVs."""
         path = self.path(name)
-        if path.is_file():
+        stored = _try_read(path)
+        if stored is not None:
+            return stored
+        with building(path):
+            stored = _try_read(path)  # another process may have built it while we waited
+            if stored is not None:
+                return stored
+            frame, used = build()
+            if not isinstance(frame, pd.DataFrame) or not storable():
+                return frame, used  # only frames are stored; anything else is rebuilt each time
             try:
-                return read_frame(path)
-            except (OSError, ValueError, KeyError):
-                pass  # a damaged file is rebuilt below and replaced atomically
-        frame, used = build()
-        if not isinstance(frame, pd.DataFrame) or not storable():
-            return frame, used  # only frames are stored; anything else is rebuilt each time
+                write_frame(path, frame, used)
+            except OSError:
+                pass  # a read-only cache still builds packs, just without the speed-up
+            return frame, used
+
+
+def _try_read(path: Path, area_code: str | None = None
+              ) -> tuple[pd.DataFrame, list[str]] | None:
+    """The stored frame, or None when there is none (or it is damaged: rebuilt and replaced
+    atomically by the caller)."""
+    if not path.is_file():
+        return None
+    try:
+        return read_frame(path, area_code)
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+@contextmanager
+def building(path: Path):  # noqa: ANN201 - a context manager
+    """Hold the build lock of stored file `path` (an exclusive flock on a file beside it).
+
+    Worker kernels of a batch on a cold cache reach the same national frames at the same
+    moment; with the lock one builds each frame while the others wait and then read it, instead
+    of every kernel building every frame (and a kernel priming the store in another order
+    builds different frames meanwhile). The lock goes when its process ends, however it ends.
+    Where no lock file can be made (a read-only cache) the frame is built without one.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(path.with_name(path.name + ".lock"), "a")  # noqa: SIM115 - held below
+    except OSError:
+        yield
+        return
+    with handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
         try:
-            write_frame(path, frame, used)
-        except OSError:
-            pass  # a read-only cache still builds packs, just without the speed-up
-        return frame, used
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 # ------------------------------------------------------------------ hooking into OfficialData
@@ -404,17 +445,18 @@ def _derived(data, store: ParsedStore, name: str, key: dict,
     memo = data.__dict__.setdefault("_parsed_tables", {})
     if stored not in memo:
         path = store.path(stored)
-        if path.is_file():
-            try:
-                table, used = read_frame(path, area_code)
-            except (OSError, ValueError, KeyError):
-                pass  # damaged: rebuilt and replaced below
-            else:
-                _note_used(data, used)
-                if area_code is None:
-                    memo[stored] = table
-                return table
-        _build_and_store(data, store, stored, build, frames)
+        found = _try_read(path, area_code)
+        if found is None:
+            with building(path):
+                found = _try_read(path, area_code)  # built by another process meanwhile?
+                if found is None:
+                    _build_and_store(data, store, stored, build, frames)
+        if found is not None:
+            table, used = found
+            _note_used(data, used)
+            if area_code is None:
+                memo[stored] = table
+            return table
     table = memo[stored]
     return table if area_code is None else _area_filter(table, area_code)
 
