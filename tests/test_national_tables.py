@@ -196,3 +196,27 @@ def test_peer_ranks_from_the_store_equal_fresh_ones(store_env, code):
         assert dict(part.figures) == {
             f"rank_{r['peer_group'].replace(' ', '_').lower()}":
             f"{int(r['rank'])} of {int(r['n_peers'])}" for _, r in mine.iterrows()}
+
+
+def test_primed_store_holds_every_table_a_pack_reads(mirror, tmp_path, monkeypatch):
+    """A batch's second worker primes a cold store from the far end; afterwards a pack finds
+    every national frame and table stored and builds none."""
+    from carerlib.pack.prime import pack_order_frames, prime_store
+    from carerlib.pack.sections import BUILDERS
+
+    monkeypatch.setenv("CARERLIB_CACHE", str(tmp_path))
+    monkeypatch.setenv("CARERLIB_PARSED", "1")
+    monkeypatch.setenv("CARERLIB_DATA_MIRROR", str(mirror))
+    assert prime_store("E06000033")
+    stored = {p.name.split("-")[0].removesuffix(".parquet")
+              for p in (tmp_path / "parsed").glob("*/*.parquet")}
+    assert {f"future_{name}" for name, _ in future.AREA_TABLES} <= stored
+
+    def no_building(*args, **kwargs):
+        raise AssertionError("a table was built after priming")
+
+    monkeypatch.setattr(parsed, "_build_and_store", no_building)
+    ctx = load_context("E07000070", load_params("E07000070"))  # the data a pack would use
+    assert set(pack_order_frames(ctx.data)) <= stored
+    for build in BUILDERS:
+        build(ctx)

@@ -24,7 +24,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -41,6 +41,7 @@ class Task:
     self_contained: bool = False
     notebook: str | None = None
     kernel_policy: str = "reset"
+    prime: bool = False  # prime the parsed store first (a batch's second worker)
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,7 @@ def build_task(task: Task) -> Outcome:
     try:
         build_pack(task.area_code, params_file=task.params_file, out_root=task.out_root,
                    self_contained=task.self_contained, notebook=task.notebook,
-                   warm=task.kernel_policy)
+                   warm=task.kernel_policy, prime=task.prime)
         error = None
     except Exception as exc:  # noqa: BLE001 - one area's failure must not stop the batch
         error = one_line(exc)
@@ -137,9 +138,9 @@ def skip_iri_format_checks() -> None:
     sys.modules.setdefault("rfc3987_syntax", None)
 
 
-def _worker_main(tasks, results, parent: int) -> None:
+def _worker_main(tasks, results, parent: int, primer: bool = False) -> None:
     """A local worker: build tasks until the sentinel, reporting start (with the kernel's pid)
-    and outcome of each."""
+    and outcome of each. The `primer` worker primes the parsed store before its first pack."""
     die_with_parent(parent)
     skip_iri_format_checks()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the batch decides what Ctrl-C does
@@ -150,6 +151,8 @@ def _worker_main(tasks, results, parent: int) -> None:
         task = tasks.get()
         if task is None:
             break
+        if primer:
+            task, primer = replace(task, prime=True), False
         results.put(("start", os.getpid(), task.area_code))
         outcome = build_task(task)
         pids = [k.pid for k in warm._KERNELS.values() if k.pid]
@@ -176,9 +179,9 @@ class LocalExecutor:
         self.failed_starts = 0
         self.started = 0  # workers this run started
 
-    def _spawn(self, context, tasks, results) -> None:
-        process = context.Process(target=_worker_main, args=(tasks, results, os.getpid()),
-                                  daemon=True)
+    def _spawn(self, context, tasks, results, primer: bool = False) -> None:
+        process = context.Process(target=_worker_main,
+                                  args=(tasks, results, os.getpid(), primer), daemon=True)
         process.start()
         self.processes[process.pid] = process
 
@@ -198,8 +201,8 @@ class LocalExecutor:
         running: dict[int, str] = {}
         remaining = len(tasks)
         try:
-            for _ in range(workers):
-                self._spawn(context, task_queue, results)
+            for index in range(workers):  # the second primes the store (carerlib.pack.prime)
+                self._spawn(context, task_queue, results, primer=index == 1)
             while remaining:
                 try:
                     message = results.get(timeout=0.5)

@@ -342,14 +342,18 @@ def _html_exporter() -> HTMLExporter:
 
 
 def _execute(source: Path, executed: Path, parameters: dict, kernel_name: str,
-             timeout: int | None, warm: str | None) -> nbformat.NotebookNode:
-    """Run the notebook: in a fresh kernel, or in this process's warm kernel (policy `warm`).
-    Returns the executed notebook papermill wrote (so it is not read back from disk)."""
+             timeout: int | None, warm: str | None, prime: bool = False
+             ) -> nbformat.NotebookNode:
+    """Run the notebook: in a fresh kernel, or in this process's warm kernel (policy `warm`),
+    which first primes the parsed store when asked (`carerlib.pack.prime`). Returns the
+    executed notebook papermill wrote (so it is not read back from disk)."""
     if warm:
         from carerlib.pack.warm import kernel_for
 
-        return kernel_for(kernel_name, source.parent, warm).execute(source, executed,
-                                                                    parameters, timeout)
+        kernel = kernel_for(kernel_name, source.parent, warm)
+        if prime:
+            kernel.prime(parameters["area_code"], parameters["params_file"])
+        return kernel.execute(source, executed, parameters, timeout)
     return pm.execute_notebook(
         str(source), str(executed), parameters=parameters, kernel_name=kernel_name,
         progress_bar=False, execution_timeout=timeout, cwd=str(source.parent),
@@ -367,12 +371,15 @@ def build_pack(
     self_contained: bool = False,
     notebook: str | Path | None = None,
     warm: str | None = None,
+    prime: bool = False,
 ) -> PackResult:
     """Execute the evidence-pack notebook for one area and export it; returns where it went.
 
     Parameters are validated before anything runs; a failure leaves any earlier pack in place.
     `warm` ("reset" or "restart") runs the notebook in this process's warm kernel (batches);
-    by default a fresh kernel runs it, as for a pack built on its own.
+    by default a fresh kernel runs it, as for a pack built on its own. `prime` (warm kernels
+    only) builds the parsed store's tables from the far end first: a batch's second worker
+    does, so that on a cold cache two processes build different tables at once.
     """
     paths.absolutise_env()  # the kernel runs in notebooks/, not in the caller's folder
     params_file = Path(params_file).resolve() if params_file else None
@@ -391,7 +398,7 @@ def build_pack(
                            "params_file": str(params_file) if params_file else None,
                            "output_dir": str(staging)},
                           kernel_for_this_environment(params.pack.kernel),
-                          params.pack.cell_timeout_seconds, warm)
+                          params.pack.cell_timeout_seconds, warm, prime)
         except pm.PapermillExecutionError as exc:
             raise CarerlibError(
                 f"{area_code}: notebook {source.name} failed in cell "

@@ -173,6 +173,19 @@ class WarmKernel:
 
     # ---------------------------------------------------------------- one area
 
+    def prime(self, area_code: str, params_file: str | None) -> None:
+        """Build the parsed store's national tables from the far end (`carerlib.pack.prime`),
+        then reset. A failure here is left for the area's own pack to report."""
+        if self.km is None:
+            self.start()
+        try:
+            self._expression("__import__('carerlib.pack.prime', fromlist=['_']).prime_store("
+                             f"{area_code!r}, {params_file!r})", timeout=None)
+        except Exception as exc:  # noqa: BLE001 - the pack says what is wrong, in one line
+            self.restart(f"priming failed: {exc}")
+            return
+        self._reset()
+
     def execute(self, source: Path, executed: Path, parameters: dict, timeout: int | None
                 ) -> nbformat.NotebookNode:
         """Run `source` with `parameters` into `executed`, then reset (or restart) the kernel;

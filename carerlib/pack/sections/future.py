@@ -44,6 +44,14 @@ def future(ctx: PackContext) -> SectionResult:
                     coverage_note(ctx, table))
 
 
+def prime_tables(ctx: PackContext) -> None:
+    """Build (or load) every stored table of this section, in the reverse of the order a pack
+    reaches them: see carerlib.pack.prime."""
+    if ctx.mode == "official":
+        for name, build in reversed(AREA_TABLES):
+            _area_table(ctx, name, build)
+
+
 def projection_source(ctx: PackContext) -> str:
     return f"ONS Census 2011 and 2021 (single years of age); {ctx.params.projections.source}"
 
@@ -438,6 +446,11 @@ def _projected_rows(ctx: PackContext, code: str | None) -> pd.DataFrame:
         poppi = projections.project_carers_poppi(mine, data.care_rates, vintage=vintage)
         rows += [result.table, poppi.table]
     return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=["area_code"])
+
+
+#: The tables every area's rows are read from, in the order a pack reaches them.
+AREA_TABLES = (("dependency", _dependency_rows), ("coverage", _coverage_rows),
+               ("growth", _growth_rows), ("older", _older_rows), ("projected", _projected_rows))
 
 
 def _projections_run(ctx: PackContext) -> tuple[pd.DataFrame, list[str]]:
