@@ -5,7 +5,8 @@ seven seconds of building in all. The store's build locks make one process build
 while the others wait for it; `prime_store`, run in a second worker's kernel before its first
 pack, builds them in the reverse of the order a pack reaches them. The pack running in the
 first worker and the primer then build different frames at once and meet in the middle, rather
-than one waiting on the other. On a warm store it only reads what is there (milliseconds).
+than one waiting on the other. On a warm store it only reads what is there and runs each
+section once (a few tenths of a second of one kernel).
 """
 
 from __future__ import annotations
