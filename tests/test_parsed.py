@@ -150,10 +150,10 @@ def test_reads_cut_from_the_kept_frame_equal_arrow_conversions(tmp_path):
         "count": pd.array([1, None, 3, 4, 5], dtype="Int64"),
     }, index=pd.Index([10, 11, 12, 13, 14], name="row"))
     store.frame("mixed", lambda: (frame, []))
-    table = parsed._arrow_table(store.path("mixed"))
+    kept = parsed._kept(store.path("mixed"))
     for code in (None, "E1", "E2", "E3", "W9"):
-        kept = parsed._from_frame(store.path("mixed"), table, code)
-        pd.testing.assert_frame_equal(kept, parsed._from_arrow(table, code))
+        pd.testing.assert_frame_equal(parsed._from_frame(kept, code),
+                                      parsed._from_arrow(kept.table, code))
 
 
 def _build_slowly(folder: str, counter: str) -> list:

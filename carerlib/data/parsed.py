@@ -26,6 +26,7 @@ import os
 from collections import OrderedDict
 from collections.abc import Callable
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 
@@ -84,45 +85,59 @@ def write_frame(path: Path, frame: pd.DataFrame, used: list[str]) -> None:
     atomic.write_bytes(path, sink.getvalue().to_pybytes())
 
 
-#: Parquet files read in this process, as Arrow tables (see `_arrow_table`), newest last.
-_ARROW: OrderedDict[Path, tuple[tuple[int, int], object]] = OrderedDict()
-_ARROW_FILES = 64
+@dataclass
+class _Kept:
+    """A parquet file as this process keeps it: its Arrow table, its metadata (parsed once) and,
+    for a small table, a pandas frame with its rows by area code once asked for."""
+
+    version: tuple[int, int]  # the file's modification time and size
+    table: object  # pyarrow.Table
+    meta: dict
+    frame: pd.DataFrame | None = None
+    by_area: dict | None = None
 
 
-def _arrow_table(path: Path):  # noqa: ANN202 - a pyarrow.Table
-    """The parquet file as an Arrow table, read once per process while the file is unchanged.
+#: Parquet files read in this process (see `_kept`), newest last.
+_KEPT: OrderedDict[Path, _Kept] = OrderedDict()
+_KEPT_FILES = 64
+#: Stored tables of at most this many rows are also kept as pandas frames (`_from_frame`).
+_FRAME_ROWS = 100_000
+
+
+def _kept(path: Path) -> _Kept:
+    """The parquet file as kept in this process, read once while the file is unchanged.
 
     A warm kernel builds hundreds of packs, each reading the same stored tables: decoding a
-    1 MB file took up to 30 ms of a pack. Arrow tables are immutable and each reader gets its own
-    pandas frame from one, so nothing an area's notebook does to a frame reaches the next area.
-    Keyed by path, modification time and size (a rebuilt file is read again); at most
-    `_ARROW_FILES` files are kept.
+    1 MB file took up to 30 ms of a pack. Arrow tables are immutable and the kept pandas frame is
+    never handed out (`read_frame` gives each reader its own), so nothing an area's notebook does
+    to a frame reaches the next area. Keyed by path, modification time and size (a rebuilt file
+    is read again); at most `_KEPT_FILES` files are kept.
     """
     import pyarrow.parquet as pq
 
     stat = path.stat()
-    key = (stat.st_mtime_ns, stat.st_size)
-    hit = _ARROW.get(path)
-    if hit is None or hit[0] != key:
-        hit = (key, pq.ParquetFile(path).read())
-        _ARROW[path] = hit
-        while len(_ARROW) > _ARROW_FILES:
-            _ARROW.popitem(last=False)
-    _ARROW.move_to_end(path)
-    return hit[1]
+    version = (stat.st_mtime_ns, stat.st_size)
+    kept = _KEPT.get(path)
+    if kept is None or kept.version != version:
+        table = pq.ParquetFile(path).read()
+        kept = _Kept(version, table, json.loads(table.schema.metadata[_META_KEY]))
+        _KEPT[path] = kept
+        while len(_KEPT) > _KEPT_FILES:
+            _KEPT.popitem(last=False)
+    _KEPT.move_to_end(path)
+    return kept
 
 
 def read_frame(path: Path, area_code: str | None = None) -> tuple[pd.DataFrame, list[str]]:
     """A stored frame with its attrs restored, and the dataset keys it was built from; with
     `area_code`, only that area's rows (numbered from 0)."""
-    table = _arrow_table(Path(path))
-    meta = json.loads(table.schema.metadata[_META_KEY])
-    if table.num_rows <= _FRAME_ROWS:
-        frame = _from_frame(Path(path), table, area_code)
+    kept = _kept(Path(path))
+    if kept.table.num_rows <= _FRAME_ROWS:
+        frame = _from_frame(kept, area_code)
     else:
-        frame = _from_arrow(table, area_code)
-    frame.attrs = _attrs_from_json(meta["attrs"])
-    return frame, list(meta["used"])
+        frame = _from_arrow(kept.table, area_code)
+    frame.attrs = _attrs_from_json(kept.meta["attrs"])
+    return frame, list(kept.meta["used"])
 
 
 def _from_arrow(table, area_code: str | None) -> pd.DataFrame:  # noqa: ANN001 - pyarrow.Table
@@ -134,38 +149,24 @@ def _from_arrow(table, area_code: str | None) -> pd.DataFrame:  # noqa: ANN001 -
     return frame if area_code is None else frame.reset_index(drop=True)
 
 
-#: Stored tables of at most this many rows are also kept as pandas frames (`_from_frame`).
-_FRAME_ROWS = 100_000
-#: path -> (the Arrow table it was made from, the frame, its rows by area code once asked).
-_FRAMES: OrderedDict[Path, tuple[object, pd.DataFrame, dict | None]] = OrderedDict()
-
-
-def _from_frame(path: Path, table, area_code: str | None) -> pd.DataFrame:  # noqa: ANN001
-    """The table (or one area's rows of it) as a new pandas frame, cut from one kept per file.
+def _from_frame(kept: _Kept, area_code: str | None) -> pd.DataFrame:
+    """The table (or one area's rows of it) as a new pandas frame, cut from the kept one.
 
     Converting Arrow to pandas costs about a millisecond however few the rows, and a pack reads
-    a dozen stored tables; a copy or a take of a kept frame costs a tenth of that. The kept
-    frame is never handed out: every read gets its own (pandas copies on write), so nothing an
-    area's notebook does to a frame reaches the next area. Rows come in the stored order, as
-    Arrow's filter gives them.
+    a dozen stored tables; a copy, slice or take of the kept frame costs a tenth of that. Every
+    read gets its own frame (pandas copies on write). Rows come in the stored order, as Arrow's
+    filter gives them.
     """
-    hit = _FRAMES.get(path)
-    if hit is None or hit[0] is not table:  # a new file version: the Arrow memo read it again
-        hit = (table, table.to_pandas(), None)
-        _FRAMES[path] = hit
-        while len(_FRAMES) > _ARROW_FILES:
-            _FRAMES.popitem(last=False)
-    _FRAMES.move_to_end(path)
-    frame = hit[1]
+    if kept.frame is None:
+        kept.frame = kept.table.to_pandas()
+    frame = kept.frame
     if area_code is None:
         return frame.copy(deep=False)  # copy-on-write (pandas 3): a change copies first
     if "area_code" not in frame.columns:
         return frame.reset_index(drop=True)
-    by_area = hit[2]
-    if by_area is None:
-        by_area = frame.groupby("area_code", sort=False).indices
-        _FRAMES[path] = (hit[0], frame, by_area)
-    rows = by_area.get(area_code)
+    if kept.by_area is None:
+        kept.by_area = frame.groupby("area_code", sort=False).indices
+    rows = kept.by_area.get(area_code)
     if rows is None:
         return frame.iloc[0:0].reset_index(drop=True)
     if rows[-1] - rows[0] + 1 == len(rows):  # one run of rows, as tables built by area are
