@@ -105,14 +105,15 @@ class OfficialData:
         """Read every secondary dataset present, so its coverage gaps are known. A frame the
         parsed store holds is known to have none (a build that notes a gap is never stored),
         so it is not loaded: its datasets are noted as used, as loading it would."""
-        names = [name for _, key, name in self.PROJECTIONS if self.has(key)]
-        if self.has_2011():
-            names[:0] = ["care_2011", "ages_2011"]
-        if self.has("ascof"):
-            names.append("ascof")
-        for name in names:
+        for name in self.secondary_frames():
             if not parsed.stored_without_gaps(self, name):
                 getattr(self, name)
+
+    def secondary_frames(self) -> list[str]:
+        """The secondary datasets' frames present, in the order `read_secondary` reads them."""
+        names = ["care_2011", "ages_2011"] if self.has_2011() else []
+        names += [name for _, key, name in self.PROJECTIONS if self.has(key)]
+        return names + (["ascof"] if self.has("ascof") else [])
 
     def withheld(self, *keys: str) -> set[str]:
         """2021 LTLAs whose figures from these datasets are missing (secondary gaps)."""

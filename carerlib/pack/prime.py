@@ -14,17 +14,16 @@ from __future__ import annotations
 from carerlib.data import parsed
 from carerlib.pack.sections import BUILDERS
 from carerlib.pack.sections.context import load_context
-from carerlib.pack.sections.future import prime_tables
+from carerlib.pack.sections.future import NATIONAL_FRAMES, prime_tables
 from carerlib.params import load_params
 
 
 def pack_order_frames(data) -> list[str]:  # noqa: ANN001 - OfficialData
     """The national frames a pack builds before its future-demand tables, in the order it
-    reaches them (the summary's coverage check reads the secondary datasets first)."""
-    names = ["care_2011", "ages_2011"] if data.has_2011() else []
-    names += [name for _, key, name in data.PROJECTIONS if data.has(key)]
-    names += ["ascof"] if data.has("ascof") else []
-    return [*names, "ages_2021", "care_rates"]
+    reaches them: the summary's coverage check reads the secondary datasets first, then the
+    future-demand tables read the rest of theirs."""
+    first = data.secondary_frames()
+    return first + [name for name in NATIONAL_FRAMES if name not in first]
 
 
 def prime_store(area_code: str, params_file: str | None = None) -> bool:
