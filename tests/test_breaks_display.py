@@ -102,7 +102,7 @@ def test_worked_example_made_once_per_params_and_each_pack_gets_its_own_copy():
     section_module = importlib.import_module("carerlib.pack.sections.breaks")
 
     params = load_params("E06000033").breaks
-    section_module._WORKED.clear()
+    section_module._worked_example.cache_clear()
     fresh = breaks_result(params).section
     html_before = [block_html(b) for b in fresh.blocks if not isinstance(b, Chart)]
     first = breaks_result(params).section
@@ -118,7 +118,7 @@ def test_worked_example_made_once_per_params_and_each_pack_gets_its_own_copy():
         if isinstance(block, Statement):
             block.figure = "changed"
     second = breaks_result(params).section
-    assert len(section_module._WORKED) == 1
+    assert section_module._worked_example.cache_info().currsize == 1
     assert [block_html(b) for b in second.blocks if not isinstance(b, Chart)] == html_before
     for ours, theirs in zip(second.blocks, fresh.blocks, strict=True):
         if isinstance(ours, Table | Chart):
@@ -127,4 +127,4 @@ def test_worked_example_made_once_per_params_and_each_pack_gets_its_own_copy():
             assert pio.to_json(ours.figure) == pio.to_json(theirs.figure)
     other = params.model_copy(update={"note": "Another scenario"})
     assert "Another scenario" in block_html(breaks_result(other).section.blocks[0])
-    assert len(section_module._WORKED) == 2  # other params: made anew
+    assert section_module._worked_example.cache_info().currsize == 2  # other params: anew

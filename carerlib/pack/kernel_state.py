@@ -10,9 +10,9 @@ kernel instead (the restart-or-reset policy):
   folder, sys.path, warning filters, and every functools cache in carerlib but those keyed by
   their files' identity or derived from carerlib's code alone (`KEPT_CACHES`);
 - kept on purpose: the parsed store's Arrow tables and pandas frames (`carerlib.data.parsed`),
-  never handed out (every read makes its own frame), and the breaks worked example's parts
-  (`carerlib.pack.sections.breaks`), of which every pack gets its own copy, so no area can
-  change what the next one reads;
+  never handed out (every read makes its own frame), and the caches in `KEPT_CACHES` (the
+  breaks worked example's parts and the deflator among them, each handed out as a copy), so
+  no area can change what the next one reads;
 - restart: a module global of carerlib, pandas, numpy or plotly rebound (monkeypatching), or a
   new top-level package imported, or plotly's renderers loaded (their state is unknown; they are
   imported at warm-up after the restart, so the next areas keep the warm kernel).
@@ -237,7 +237,7 @@ _CACHES: tuple[frozenset[str], list] = (frozenset(), [])  # carerlib modules -> 
 KEPT_CACHES = frozenset({
     "carerlib.data.checksums._cached", "carerlib.pack.preflight._ltla_codes",
     "carerlib.data.parsed.reader_digest", "carerlib.pack.labels._band_ranks",
-    "carerlib.data.deflator._read",  # hands out copies
+    "carerlib.data.deflator._read", "carerlib.pack.sections.breaks._worked_example",  # copied
 })
 
 

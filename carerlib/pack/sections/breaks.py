@@ -8,7 +8,7 @@ this module only lays the results out, presented as modelled scenarios. One buil
 from __future__ import annotations
 
 import re
-from collections import OrderedDict
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -59,32 +59,40 @@ def breaks_result(params: BreaksParams, ctx: PackContext | None = None) -> Secti
     example = health_breakdown(params, inputs, lead=not scenario.headline)
     return assemble(
         KEY, TITLE, part(*([Text(params.note, "note")] if params.note else [])),
-        scenario, commitments(params, ctx), example, *worked_example_parts(params, inputs))
+        scenario, commitments(params, ctx), example, *worked_example_parts(params))
 
 
-#: The worked example's parts for each breaks params seen in this process (newest last).
-_WORKED: OrderedDict[str, tuple[Part, ...]] = OrderedDict()
-_WORKED_KEPT = 8
+class _ParamsKey:
+    """Breaks params compared by their JSON, so that a cache can be keyed on them."""
+
+    def __init__(self, params: BreaksParams) -> None:
+        self.params, self.json = params, params.model_dump_json()
+
+    def __hash__(self) -> int:
+        return hash(self.json)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _ParamsKey) and other.json == self.json
 
 
-def worked_example_parts(params: BreaksParams, inputs: HealthBreakdownInputs
-                         ) -> tuple[Part, ...]:
+@lru_cache(maxsize=8)
+def _worked_example(key: _ParamsKey) -> tuple[Part, ...]:
+    params = key.params
+    inputs = params.health_breakdown_inputs()
+    return (unit_costs(params), sensitivity(params, inputs), break_even(params, inputs),
+            break_even_curve(params, inputs), monte_carlo(params, inputs), sroi_summary(params),
+            cost_avoidance(params), reference_returns())
+
+
+def worked_example_parts(params: BreaksParams) -> tuple[Part, ...]:
     """Unit costs, sensitivity, break-even, Monte Carlo, SROI, cost avoidance and reference
     returns: everything of the section that depends on the breaks params alone.
 
     They are the same for every area with the same params, so a process makes them once per
-    params (about a tenth of a pack's time) and gives each pack its own copy: nothing one pack
-    does to its tables or charts reaches another (tested)."""
-    key = params.model_dump_json()
-    if key not in _WORKED:
-        _WORKED[key] = (
-            unit_costs(params), sensitivity(params, inputs), break_even(params, inputs),
-            break_even_curve(params, inputs), monte_carlo(params, inputs),
-            sroi_summary(params), cost_avoidance(params), reference_returns())
-        while len(_WORKED) > _WORKED_KEPT:
-            _WORKED.popitem(last=False)
-    _WORKED.move_to_end(key)
-    return tuple(copied(piece) for piece in _WORKED[key])
+    params (about a tenth of a pack's time; a warm kernel keeps them across areas, see
+    `kernel_state.KEPT_CACHES`) and gives each pack its own copy: nothing one pack does to its
+    tables or charts reaches another (tested)."""
+    return tuple(copied(piece) for piece in _worked_example(_ParamsKey(params)))
 
 
 def published_prices(params: BreaksParams) -> str:
