@@ -350,10 +350,8 @@ def _execute(source: Path, executed: Path, parameters: dict, kernel_name: str,
     if warm:
         from carerlib.pack.warm import kernel_for
 
-        kernel = kernel_for(kernel_name, source.parent, warm)
-        if prime:
-            kernel.prime(parameters["area_code"], parameters["params_file"])
-        return kernel.execute(source, executed, parameters, timeout)
+        return kernel_for(kernel_name, source.parent, warm).execute(
+            source, executed, parameters, timeout, prime)
     return pm.execute_notebook(
         str(source), str(executed), parameters=parameters, kernel_name=kernel_name,
         progress_bar=False, execution_timeout=timeout, cwd=str(source.parent),

@@ -44,6 +44,7 @@ WARM_IMPORTS = (
 #: and open a session in IPython's SQLite history file.
 KERNEL_ARGS = ["--IPKernelApp.log_level=ERROR", "--HistoryManager.enabled=False"]
 Policy = Literal["reset", "restart"]
+SHELL = object()  # stands for the kernel's IPython shell among `WarmKernel._call`'s arguments
 ENGINE = "carerlib-warm"
 
 
@@ -165,35 +166,40 @@ class WarmKernel:
             raise RuntimeError(f"warm kernel: {result.get('ename')}: {result.get('evalue')}")
         return ast.literal_eval(result["data"]["text/plain"])
 
+    def _call(self, function: str, *args: object, timeout: float | None = 120) -> object:
+        """Call `function` ("carerlib.module.name") in the kernel with `args`, plain values or
+        `SHELL` for the kernel's own IPython shell; its result (a Python literal)."""
+        module, _, name = function.rpartition(".")
+        given = ", ".join("get_ipython()" if arg is SHELL else repr(arg) for arg in args)
+        return self._expression(f"__import__({module!r}, fromlist=['_']).{name}({given})",
+                                timeout)
+
     def _warm_up(self) -> None:
-        modules = json.dumps(self.warm_imports)
-        self._expression(
-            f"__import__('carerlib.pack.kernel_state', fromlist=['_']).warm_up("
-            f"get_ipython(), {modules})")
+        self._call("carerlib.pack.kernel_state.warm_up", SHELL, self.warm_imports)
 
     # ---------------------------------------------------------------- one area
 
-    def prime(self, area_code: str, params_file: str | None) -> None:
+    def _prime(self, area_code: str, params_file: str | None) -> None:
         """Build the parsed store's national tables from the far end (`carerlib.pack.prime`),
         then reset. A failure here is left for the area's own pack to report."""
-        if self.km is None:
-            self.start()
         try:
-            self._expression("__import__('carerlib.pack.prime', fromlist=['_']).prime_store("
-                             f"{area_code!r}, {params_file!r})", timeout=None)
+            self._call("carerlib.pack.prime.prime_store", area_code, params_file, timeout=None)
         except Exception as exc:  # noqa: BLE001 - the pack says what is wrong, in one line
             self.restart(f"priming failed: {exc}")
             return
         self._reset()
 
-    def execute(self, source: Path, executed: Path, parameters: dict, timeout: int | None
-                ) -> nbformat.NotebookNode:
+    def execute(self, source: Path, executed: Path, parameters: dict, timeout: int | None,
+                prime: bool = False) -> nbformat.NotebookNode:
         """Run `source` with `parameters` into `executed`, then reset (or restart) the kernel;
-        returns the executed notebook (as written)."""
+        returns the executed notebook (as written). With `prime`, the parsed store is primed
+        first (a batch's second worker, `carerlib.pack.prime`)."""
         if self.km is None:
             self.start()
         elif not run_sync(self.km.is_alive)():
             self.restart("kernel died")
+        if prime:
+            self._prime(parameters["area_code"], parameters["params_file"])
         self._expression(f"__import__('os').chdir({str(source.parent)!r})")
         try:
             notebook = pm.execute_notebook(
@@ -216,10 +222,8 @@ class WarmKernel:
             request, reply = Path(folder) / "request.json", Path(folder) / "reply.json"
             request.write_text(json.dumps({"cells": cells, "timeout": timeout}),
                                encoding="utf-8")
-            self._expression(
-                "__import__('carerlib.pack.kernel_run', fromlist=['_']).run_file("
-                f"get_ipython(), {str(request)!r}, {str(reply)!r})",
-                timeout=timeout * len(cells) + 60 if timeout else None)
+            self._call("carerlib.pack.kernel_run.run_file", SHELL, str(request), str(reply),
+                       timeout=timeout * len(cells) + 60 if timeout else None)
             return json.loads(reply.read_text(encoding="utf-8"))["cells"]
 
     def _reset(self) -> None:
@@ -227,9 +231,7 @@ class WarmKernel:
             self.restart("policy")
             return
         try:
-            outcome = json.loads(self._expression(
-                "__import__('json').dumps(__import__('carerlib.pack.kernel_state', "
-                "fromlist=['_']).reset(get_ipython()))"))
+            outcome = self._call("carerlib.pack.kernel_state.reset", SHELL)
         except Exception as exc:  # noqa: BLE001 - any doubt means a fresh kernel
             self.restart(f"reset failed: {exc}")
             return
