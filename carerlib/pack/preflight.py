@@ -36,7 +36,7 @@ def check_pack(area_code: str, params: Params, out_root: Path | None = None) -> 
     else:
         groups = {k: g.model_dump() for k, g in params.groups.items()}
         check_groups(params, store)
-        data = _official_data(store, groups)
+        data = _checked_data(store, groups)
         data.care_2021, data.ages_2021  # noqa: B018 (read and check the headline files' coverage)
         name = data.area_name(code)
         if name is None:
@@ -54,7 +54,7 @@ def check_pack(area_code: str, params: Params, out_root: Path | None = None) -> 
 _CHECKED: dict[str, OfficialData] = {}  # data version -> the data the last checks read
 
 
-def _official_data(store, groups: dict) -> OfficialData:
+def _checked_data(store, groups: dict) -> OfficialData:
     """The official data for these files and groups, kept while they are unchanged: a batch
     checks every area against the same national frames, which took ~7 ms a pack to load again.
     Keyed like the parsed store, by each file's SHA-256 (remembered while the file's size and

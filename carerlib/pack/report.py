@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from carerlib.pack import labels
 
@@ -130,8 +131,6 @@ def block_html(block) -> str:
 def _chart_html(block: Chart, figure: dict) -> str:
     """A chart's HTML from its figure as a dict (`figure.to_plotly_json()`, which a notebook
     display also carries: made once, not once for each)."""
-    import plotly.io as pio
-
     plot = pio.to_html(figure, validate=False, include_plotlyjs=False, full_html=False,
                        config={"displaylogo": False, "responsive": True})
     title = " ".join(re.sub(r"<[^>]+>", " ", block.figure.layout.title.text or "Chart").split())
