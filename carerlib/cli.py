@@ -214,9 +214,11 @@ def main(argv: list[str] | None = None) -> int:
     from carerlib.pack.executors import skip_iri_format_checks
 
     skip_iri_format_checks()  # no command checks formats; 1.2 s of every start that builds packs
-    # Library chatter (nbclient logs a cell timeout before raising it) is not a second line:
-    # every failure reaches the user as the one line below.
-    for name in ("traitlets", "papermill"):
+    # Library chatter is not a second line: every failure reaches the user as the one line
+    # below. nbclient logs a cell timeout before raising it; and when Ctrl-C stops a pack while
+    # a cell runs, the kernel is shut down under nbclient's pending cell task, which asyncio
+    # reports at exit ("Task exception was never retrieved ... DeadKernelError").
+    for name in ("traitlets", "papermill", "asyncio"):
         logging.getLogger(name).setLevel(logging.CRITICAL)
     try:
         paths.absolutise_env()
